@@ -1,0 +1,114 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { parseDocument } from "yaml";
+import { z } from "zod";
+import { ConfigError, type ConfigProblem, problemsFromZod } from "./errors";
+import { type EnvironmentConfig, environmentSchema, resolveSubnetCidrs } from "./schema";
+
+export const DEFAULT_CONFIG_DIR = join(__dirname, "environments");
+
+/** Environment names become stack-name and resource-name prefixes, so they stay short and DNS-safe. */
+const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,19}$/;
+
+/**
+ * Reads every `<env>.yaml` in `dir` (INFRA_CONFIG_DIR, contract 2) and validates all of them.
+ * Throws one ConfigError carrying every problem of every file, so a user fixes them in one pass.
+ */
+export function loadEnvironments(dir: string = process.env.INFRA_CONFIG_DIR || DEFAULT_CONFIG_DIR): EnvironmentConfig[] {
+  const shown = displayPath(dir);
+  let names: string[];
+  try {
+    names = readdirSync(dir)
+      .filter((name) => /\.ya?ml$/.test(name))
+      .sort();
+  } catch {
+    throw new ConfigError([
+      { file: shown, path: "(directory)", message: "cannot be read; set INFRA_CONFIG_DIR to a folder of <env>.yaml files" },
+    ]);
+  }
+  if (names.length === 0) {
+    throw new ConfigError([{ file: shown, path: "(directory)", message: "has no environment files; add one <env>.yaml per environment" }]);
+  }
+  const problems: ConfigProblem[] = [];
+  const environments: EnvironmentConfig[] = [];
+  const seen = new Map<string, string>();
+  for (const name of names) {
+    const file = displayPath(join(dir, name));
+    const envName = name.replace(/\.ya?ml$/, "");
+    const result = parseEnvironment(file, envName, readFileSync(join(dir, name), "utf8"));
+    if (seen.has(envName)) {
+      problems.push({
+        file,
+        path: "(file name)",
+        message: `environment "${envName}" is also defined by ${seen.get(envName)}; keep one file per environment`,
+      });
+    }
+    seen.set(envName, file);
+    if ("problems" in result) problems.push(...result.problems);
+    else environments.push(result.environment);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return environments;
+}
+
+/** Validates one environment file's text; pure, so tests can feed it strings. */
+export function parseEnvironment(
+  file: string,
+  envName: string,
+  text: string,
+): { environment: EnvironmentConfig } | { problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  if (!ENVIRONMENT_NAME.test(envName)) {
+    problems.push({
+      file,
+      path: "(file name)",
+      message: `"${envName}" is not a valid environment name; use 1-20 lowercase letters, digits and hyphens, starting with a letter`,
+    });
+  }
+  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    for (const error of document.errors) {
+      const line = error.linePos?.[0];
+      problems.push({
+        file,
+        path: line ? `(line ${line.line}, column ${line.col})` : "(yaml)",
+        message: `YAML syntax: ${error.message.split("\n")[0]}`,
+      });
+    }
+    return { problems };
+  }
+  const parsed = environmentSchema.safeParse(document.toJS() ?? {});
+  if (!parsed.success) {
+    problems.push(...problemsFromZod(file, parsed.error, (path) => allowedKeysAt(environmentSchema, path)));
+    return { problems };
+  }
+  if (problems.length > 0) return { problems };
+  const subnetCidrs = resolveSubnetCidrs(parsed.data.network);
+  if (!subnetCidrs) throw new Error("unreachable: network validation accepted subnets that do not resolve");
+  return { environment: { ...parsed.data, name: envName, file, subnetCidrs } };
+}
+
+/** Keys of the strict object at `path` in the schema, for "allowed keys here" hints. */
+export function allowedKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let current: z.ZodType | undefined = unwrap(schema);
+  for (const segment of path) {
+    if (current instanceof z.ZodObject) current = unwrap(current.shape[String(segment)]);
+    else if (current instanceof z.ZodArray) current = unwrap(current.element as z.ZodType);
+    else if (current instanceof z.ZodRecord) current = unwrap(current.valueType as z.ZodType);
+    else return [];
+  }
+  return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
+}
+
+function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
+  let current = schema;
+  while (current instanceof z.ZodDefault || current instanceof z.ZodOptional || current instanceof z.ZodPipe) {
+    current = current instanceof z.ZodPipe ? (current.in as z.ZodType) : (current.unwrap() as z.ZodType);
+  }
+  return current;
+}
+
+function displayPath(path: string): string {
+  const fromCwd = relative(process.cwd(), path);
+  return fromCwd.startsWith("..") ? path : fromCwd;
+}

@@ -1,0 +1,308 @@
+import { z } from "zod";
+import { type Cidr, cidrSubnets, contains, overlaps, parseCidr } from "../lib/network/cidr";
+
+// One schema is the single source of the config's TypeScript types, its validation, its defaults
+// and the generated JSON Schema (config/environment.schema.json) that editors use for completion.
+
+export const SUBNET_TIERS = ["public", "private", "intra"] as const;
+export type SubnetTier = (typeof SUBNET_TIERS)[number];
+
+/** Tag keys the AWS provider's default_tags set on every resource; an environment cannot override them. */
+export const RESERVED_TAG_KEYS = ["environment", "managed-by", "repository"] as const;
+
+/** Interface endpoints the network layer knows how to create (service name suffix after com.amazonaws.<region>.). */
+export const INTERFACE_ENDPOINT_SERVICES = [
+  "ecr.api",
+  "ecr.dkr",
+  "logs",
+  "sts",
+  "ssm",
+  "ssmmessages",
+  "ec2messages",
+  "kms",
+  "secretsmanager",
+  "sqs",
+  "elasticloadbalancing",
+  "autoscaling",
+  "ec2",
+  "eks",
+] as const;
+
+export const GATEWAY_ENDPOINT_SERVICES = ["s3", "dynamodb"] as const;
+
+const region = z
+  .string()
+  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "must be an AWS region code such as eu-west-1")
+  .describe("AWS region every stack of this environment deploys to, e.g. eu-west-1.");
+
+const awsSection = z
+  .strictObject({
+    region,
+    accountId: z
+      .string()
+      .regex(/^\d{12}$/, 'must be a 12-digit AWS account id in quotes, e.g. "123456789012"')
+      .optional()
+      .describe("Account the environment lives in. When set, the provider refuses to run against any other account (allowed_account_ids)."),
+    deployRoleArn: z
+      .string()
+      .regex(
+        /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+        "must be an IAM role ARN such as arn:aws:iam::123456789012:role/deploy",
+      )
+      .optional()
+      .describe("Role the AWS provider assumes for plan and deploy. Leave unset to use the caller's credentials."),
+  })
+  .describe("Where the environment deploys.");
+
+const tagKey = z
+  .string()
+  .min(1, "must not be empty")
+  .max(128, "must be at most 128 characters")
+  .regex(/^(?!aws:)[\p{L}\p{N}\s_.:/=+\-@]+$/u, "may contain letters, digits, spaces and _.:/=+-@, and must not start with aws:");
+
+const tagValue = z
+  .string()
+  .max(256, "must be at most 256 characters")
+  .regex(/^[\p{L}\p{N}\s_.:/=+\-@]*$/u, "may contain letters, digits, spaces and _.:/=+-@");
+
+const stateSection = z
+  .strictObject({
+    bucket: z
+      .string()
+      .regex(
+        /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        "must be an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit",
+      )
+      .describe("S3 bucket holding the Terraform state of every stack of this environment (see docs/state-bucket.md)."),
+    region: region.optional().describe("Region of the state bucket. @default aws.region"),
+    keyPrefix: z
+      .string()
+      .regex(/^[a-zA-Z0-9!_.*'()\-/]+$/, "may contain letters, digits and !_.*'()-/")
+      .optional()
+      .describe("Prefix of every state key; each stack's key is <keyPrefix>/<stack>.tfstate. @default the environment name"),
+    kmsKeyArn: z
+      .string()
+      .regex(/^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/-]+$/, "must be a KMS key or alias ARN")
+      .optional()
+      .describe("Customer-managed KMS key for state encryption. @default the bucket's default encryption"),
+  })
+  .describe("Remote state. Without this section every stack uses the local backend (synth and plan work anywhere).");
+
+const subnetTier = z
+  .strictObject({
+    prefixLength: z
+      .number()
+      .int("must be a whole number")
+      .min(16, "must be between 16 and 28 (AWS subnet sizes)")
+      .max(28, "must be between 16 and 28 (AWS subnet sizes)")
+      .optional()
+      .describe("Size of each subnet of the tier (one per AZ), allocated from the VPC CIDR with Terraform's cidrsubnets() rules."),
+    cidrs: z.array(z.string()).optional().describe("Explicit subnet CIDRs, one per availability zone in order. Overrides prefixLength."),
+  })
+  .describe("One subnet per availability zone.");
+
+const DEFAULT_TIER_PREFIX: Record<SubnetTier, number> = { public: 24, private: 20, intra: 24 };
+
+const networkObject = z
+  .strictObject({
+    cidr: z.string().describe("VPC IPv4 CIDR block, /16 to /28, e.g. 10.20.0.0/16."),
+    availabilityZones: z
+      .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, "must be an availability zone name such as eu-west-1a"))
+      .min(2, "must list at least 2 zones: load balancers and EKS need subnets in two or more")
+      .max(6, "must list at most 6 zones")
+      .describe("Availability zones, by name, in a fixed order (subnets are allocated in this order)."),
+    natGateways: z
+      .enum(["none", "single", "per-az"])
+      .default("single")
+      .describe(
+        "none: private subnets have no internet route; single: one NAT gateway (cheap, one AZ's failure cuts egress); per-az: one per zone (production). @default single",
+      ),
+    subnets: z
+      .strictObject({
+        public: subnetTier.default({}),
+        private: subnetTier.default({}),
+        intra: subnetTier.default({}),
+      })
+      .default({ public: {}, private: {}, intra: {} })
+      .describe(
+        "Subnet tiers: public (load balancers, NAT), private (workloads, egress via NAT), intra (no internet route). @default public /24, private /20, intra /24 per zone",
+      ),
+    gatewayEndpoints: z
+      .array(z.enum(GATEWAY_ENDPOINT_SERVICES))
+      .default(["s3", "dynamodb"])
+      .describe("Gateway endpoints (free) on every route table. @default [s3, dynamodb]"),
+    interfaceEndpoints: z
+      .array(z.enum(INTERFACE_ENDPOINT_SERVICES))
+      .default([])
+      .describe("Interface endpoints in the private subnets, reachable on 443 from the VPC only. @default []"),
+  })
+  .describe("The VPC and its subnets.");
+
+const networkSection = networkObject.superRefine(validateNetwork);
+
+export const environmentSchema = z
+  .strictObject({
+    repository: z
+      .string()
+      .min(1, "must not be empty")
+      .describe("Repository that owns this infrastructure; set as the `repository` default tag on every resource."),
+    production: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Production safety: prevent_destroy on stateful resources, deletion protection, no force_destroy, maximum KMS deletion windows. @default false",
+      ),
+    aws: awsSection,
+    tags: z
+      .record(tagKey, tagValue)
+      .default({})
+      .describe("Extra default tags for every resource. environment, managed-by and repository are set for you."),
+    state: stateSection.optional(),
+    network: networkSection,
+  })
+  .superRefine((env, ctx) => {
+    for (const key of Object.keys(env.tags)) {
+      if ((RESERVED_TAG_KEYS as readonly string[]).includes(key)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["tags", key],
+          message: `is set by the project on every resource; remove it (reserved: ${RESERVED_TAG_KEYS.join(", ")})`,
+        });
+      }
+    }
+    const roleAccount = env.aws.deployRoleArn?.split(":")[4];
+    if (env.aws.accountId && roleAccount && roleAccount !== env.aws.accountId) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["aws", "deployRoleArn"],
+        message: `is in account ${roleAccount} but aws.accountId is ${env.aws.accountId}; the deploy role must be in the environment's account`,
+      });
+    }
+    env.network.availabilityZones.forEach((zone, i) => {
+      if (!zone.startsWith(env.aws.region)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["network", "availabilityZones", i],
+          message: `"${zone}" is not in region ${env.aws.region}; use zones such as ${env.aws.region}a`,
+        });
+      }
+    });
+  });
+
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+export type EnvironmentSettings = z.output<typeof environmentSchema>;
+export type NetworkSettings = z.output<typeof networkObject>;
+
+/** A validated environment: its settings plus where it came from. */
+export interface EnvironmentConfig extends EnvironmentSettings {
+  /** Environment name = file name without .yaml; prefixes every stack name (`<name>-network`). */
+  readonly name: string;
+  /** The YAML file, for messages. */
+  readonly file: string;
+  /** Subnet CIDRs per tier, one per availability zone, resolved from prefixLength or cidrs. */
+  readonly subnetCidrs: Readonly<Record<SubnetTier, readonly string[]>>;
+}
+
+/** The subnet CIDRs of every tier, in AZ order: explicit cidrs, or Terraform cidrsubnets() over all tiers at once. */
+export function resolveSubnetCidrs(network: NetworkSettings): Record<SubnetTier, string[]> | undefined {
+  const vpc = parseCidr(network.cidr);
+  if (typeof vpc === "string") return undefined;
+  const zones = network.availabilityZones.length;
+  // Largest tier first keeps cidrsubnets() from wasting space on alignment; stable for a given config.
+  const computed = SUBNET_TIERS.filter((tier) => !network.subnets[tier].cidrs).sort(
+    (a, b) => tierPrefix(network, a) - tierPrefix(network, b) || SUBNET_TIERS.indexOf(a) - SUBNET_TIERS.indexOf(b),
+  );
+  const newbits = computed.flatMap((tier) => Array<number>(zones).fill(tierPrefix(network, tier) - vpc.prefix));
+  const allocated = cidrSubnets(vpc, newbits);
+  if (!allocated) return undefined;
+  const result = {} as Record<SubnetTier, string[]>;
+  for (const tier of computed) result[tier] = allocated.splice(0, zones);
+  for (const tier of SUBNET_TIERS) result[tier] ??= [...(network.subnets[tier].cidrs ?? [])];
+  return result;
+}
+
+function tierPrefix(network: NetworkSettings, tier: SubnetTier): number {
+  return network.subnets[tier].prefixLength ?? DEFAULT_TIER_PREFIX[tier];
+}
+
+function validateNetwork(network: NetworkSettings, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+  const vpc = parseCidr(network.cidr);
+  if (typeof vpc === "string") {
+    issue(["cidr"], `${vpc}; VPCs take /16 to /28`);
+    return;
+  }
+  if (vpc.prefix < 16 || vpc.prefix > 28) {
+    issue(["cidr"], `/${vpc.prefix} is outside what AWS allows for a VPC (/16 to /28)`);
+    return;
+  }
+
+  const zones = network.availabilityZones;
+  const duplicateZone = zones.find((zone, i) => zones.indexOf(zone) !== i);
+  if (duplicateZone) issue(["availabilityZones"], `lists ${duplicateZone} twice; each zone once`);
+  for (const list of ["gatewayEndpoints", "interfaceEndpoints"] as const) {
+    const names: readonly string[] = network[list];
+    const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+    if (duplicate) issue([list], `lists ${duplicate} twice; each service once`);
+  }
+
+  const explicit: { path: (string | number)[]; block: Cidr }[] = [];
+  let explicitValid = true;
+  for (const tier of SUBNET_TIERS) {
+    const { cidrs, prefixLength } = network.subnets[tier];
+    if (cidrs && prefixLength !== undefined) issue(["subnets", tier], "sets both cidrs and prefixLength; use one");
+    if (!cidrs) {
+      if (tierPrefix(network, tier) <= vpc.prefix) {
+        issue(
+          ["subnets", tier, "prefixLength"],
+          `/${tierPrefix(network, tier)} is not smaller than the VPC (/${vpc.prefix}); use a prefix between ${vpc.prefix + 1} and 28`,
+        );
+        explicitValid = false;
+      }
+      continue;
+    }
+    if (cidrs.length !== zones.length) {
+      issue(["subnets", tier, "cidrs"], `has ${cidrs.length} blocks but there are ${zones.length} availability zones; give one per zone`);
+    }
+    for (const [i, text] of cidrs.entries()) {
+      const path = ["subnets", tier, "cidrs", i];
+      const block = parseCidr(text);
+      if (typeof block === "string") {
+        explicitValid = false;
+        issue(path, block);
+        continue;
+      }
+      if (block.prefix < 16 || block.prefix > 28) issue(path, `/${block.prefix} is outside what AWS allows for a subnet (/16 to /28)`);
+      if (!contains(vpc, block)) issue(path, `${text} is outside the VPC ${network.cidr}`);
+      const clash = explicit.find((other) => overlaps(other.block, block));
+      if (clash) issue(path, `${text} overlaps ${clash.path.join(".")} (${clash.block.cidr}); subnets must not overlap`);
+      explicit.push({ path, block });
+    }
+  }
+  if (!explicitValid) return;
+
+  const resolved = resolveSubnetCidrs(network);
+  if (!resolved) {
+    const tiers = SUBNET_TIERS.map((t) => `${t} /${tierPrefix(network, t)}`).join(", ");
+    issue(
+      ["subnets"],
+      `the tiers (${tiers} x ${zones.length} zones) do not fit in ${network.cidr}; use a larger VPC, smaller subnets or fewer zones`,
+    );
+    return;
+  }
+  // Computed tiers must not collide with explicitly placed ones.
+  for (const tier of SUBNET_TIERS) {
+    if (network.subnets[tier].cidrs) continue;
+    for (const text of resolved[tier]) {
+      const block = parseCidr(text) as Cidr;
+      const clash = explicit.find((other) => overlaps(other.block, block));
+      if (clash) {
+        issue(
+          ["subnets", tier, "prefixLength"],
+          `the computed block ${text} overlaps ${clash.path.join(".")} (${clash.block.cidr}); give this tier explicit cidrs too`,
+        );
+        break;
+      }
+    }
+  }
+}

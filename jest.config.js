@@ -1,0 +1,10 @@
+// @swc/jest instead of ts-jest: ts-jest does not work with TypeScript 7, and swc is much faster.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" } }] },
+  setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
+  snapshotFormat: { escapeString: false, printBasicPrototype: false },
+};

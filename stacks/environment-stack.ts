@@ -1,0 +1,65 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { EnvironmentConfig } from "../config/schema";
+
+export type Layer = "network" | "ecs" | "eks" | "eks-addons";
+
+export interface EnvironmentStackProps {
+  readonly environment: EnvironmentConfig;
+}
+
+/**
+ * Base of every layer stack: named `<env>-<layer>` (contract 1), with the AWS provider locked to the
+ * environment's account and the state backend the environment asks for.
+ */
+export abstract class EnvironmentStack extends TerraformStack {
+  readonly environment: EnvironmentConfig;
+
+  protected constructor(scope: Construct, layer: Layer, props: EnvironmentStackProps) {
+    const { environment } = props;
+    super(scope, `${environment.name}-${layer}`);
+    this.environment = environment;
+    const { aws } = environment;
+
+    new AwsProvider(this, "aws", {
+      region: aws.region,
+      allowedAccountIds: aws.accountId ? [aws.accountId] : undefined,
+      assumeRole: aws.deployRoleArn ? [{ roleArn: aws.deployRoleArn, sessionName: `cdktf-${this.node.id}` }] : undefined,
+      defaultTags: [
+        {
+          tags: {
+            ...environment.tags,
+            environment: environment.name,
+            "managed-by": "cdktf",
+            repository: environment.repository,
+          },
+        },
+      ],
+    });
+
+    if (environment.state) {
+      const { state } = environment;
+      new S3Backend(this, {
+        bucket: state.bucket,
+        key: `${state.keyPrefix ?? environment.name}/${this.node.id}.tfstate`,
+        region: state.region ?? aws.region,
+        encrypt: true,
+        kmsKeyId: state.kmsKeyArn,
+        allowedAccountIds: aws.accountId ? [aws.accountId] : undefined,
+        assumeRole: aws.deployRoleArn ? { roleArn: aws.deployRoleArn } : undefined,
+      });
+      // S3-native state locking (Terraform >= 1.10) replaces the DynamoDB lock table; cdktf 0.21 has no typed option.
+      this.addOverride("terraform.backend.s3.use_lockfile", true);
+    } else {
+      // Terraform runs in cdktf.out/stacks/<stack>/; keep state at the project root, outside the
+      // folder synth rewrites, with a relative path so the synthesized bytes do not depend on the checkout.
+      new LocalBackend(this, { path: `../../../terraform.${this.node.id}.tfstate` });
+    }
+  }
+
+  /** Prefix for AWS resource names: `<env>` (names must stay unique per account and region). */
+  get namePrefix(): string {
+    return this.environment.name;
+  }
+}

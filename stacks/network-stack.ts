@@ -1,0 +1,62 @@
+import { TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+import { VpcEndpoints } from "../lib/network/vpc-endpoints";
+import { VpcNetwork } from "../lib/network/vpc-network";
+import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+
+/** What later layers (ecs, eks) take from the network, passed as stack props. */
+export interface NetworkOutputs {
+  readonly vpcId: string;
+  readonly vpcCidr: string;
+  readonly publicSubnetIds: string[];
+  readonly privateSubnetIds: string[];
+  readonly intraSubnetIds: string[];
+}
+
+/** `<env>-network`: the VPC, its subnet tiers, NAT, endpoints (and flow logs). */
+export class NetworkStack extends EnvironmentStack {
+  readonly network: VpcNetwork;
+  readonly endpoints: VpcEndpoints;
+  readonly outputs: NetworkOutputs;
+
+  constructor(scope: Construct, props: EnvironmentStackProps) {
+    super(scope, "network", props);
+    const { network, subnetCidrs, aws } = this.environment;
+
+    this.network = new VpcNetwork(this, "vpc", {
+      namePrefix: this.namePrefix,
+      cidr: network.cidr,
+      availabilityZones: network.availabilityZones,
+      publicSubnetCidrs: subnetCidrs.public,
+      privateSubnetCidrs: subnetCidrs.private,
+      intraSubnetCidrs: subnetCidrs.intra,
+      natGateways: network.natGateways,
+    });
+
+    this.endpoints = new VpcEndpoints(this, "endpoints", {
+      namePrefix: this.namePrefix,
+      region: aws.region,
+      vpcId: this.network.vpc.id,
+      vpcCidr: network.cidr,
+      routeTableIds: this.network.routeTables.map((table) => table.id),
+      subnetIds: this.network.private.subnets.map((subnet) => subnet.id),
+      gatewayServices: network.gatewayEndpoints,
+      interfaceServices: network.interfaceEndpoints,
+    });
+
+    this.outputs = {
+      vpcId: this.network.vpc.id,
+      vpcCidr: this.network.vpc.cidrBlock,
+      publicSubnetIds: this.network.public.subnets.map((s) => s.id),
+      privateSubnetIds: this.network.private.subnets.map((s) => s.id),
+      intraSubnetIds: this.network.intra.subnets.map((s) => s.id),
+    };
+    for (const [name, value] of Object.entries(this.outputs)) {
+      new TerraformOutput(this, snakeCase(name), { value, description: `${name} of the ${this.environment.name} network` });
+    }
+  }
+}
+
+function snakeCase(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
