@@ -20,12 +20,12 @@ export class ConfigError extends Error {
 }
 
 export function formatProblem(problem: ConfigProblem): string {
-  return `${problem.file}: ${problem.path || "(root)"}: ${problem.message}`;
+  return `${problem.file}: ${problem.path}: ${problem.message}`;
 }
 
-/** Dotted path as users write it in YAML: `network.subnets.private.cidrs.0`. */
+/** Dotted path as users write it in YAML: `network.subnets.private.cidrs.0`; `(root)` for the document itself. */
 export function dottedPath(path: readonly PropertyKey[]): string {
-  return path.map(String).join(".");
+  return path.length === 0 ? "(root)" : path.map(String).join(".");
 }
 
 function describeValue(value: unknown): string {
@@ -77,9 +77,9 @@ export function problemsFromZod(file: string, error: z.ZodError, allowedKeys: (p
         });
         break;
       case "invalid_key":
-        // Record keys (tags): zod reports the key's own issues nested; surface the first with the key in the path.
+        // Record keys (tags): zod nests the key's own issues; the path already ends with the key.
         for (const inner of issue.issues) {
-          problems.push({ file, path: dottedPath([...path, String(issue.input)]), message: `key ${inner.message}` });
+          problems.push({ file, path: dottedPath(path), message: `key ${inner.message}` });
         }
         break;
       case "invalid_element":

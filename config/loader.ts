@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { ConfigError, type ConfigProblem, problemsFromZod } from "./errors";
 import { type EnvironmentConfig, environmentSchema, resolveSubnetCidrs } from "./schema";
@@ -65,19 +65,20 @@ export function parseEnvironment(
       message: `"${envName}" is not a valid environment name; use 1-20 lowercase letters, digits and hyphens, starting with a letter`,
     });
   }
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   if (document.errors.length > 0) {
     for (const error of document.errors) {
-      const line = error.linePos?.[0];
+      const { line, col } = lineCounter.linePos(error.pos[0]);
       problems.push({
         file,
-        path: line ? `(line ${line.line}, column ${line.col})` : "(yaml)",
+        path: `(line ${line}, column ${col})`,
         message: `YAML syntax: ${error.message.split("\n")[0]}`,
       });
     }
     return { problems };
   }
-  const parsed = environmentSchema.safeParse(document.toJS() ?? {});
+  const parsed = environmentSchema.safeParse(document.toJS() ?? {}, { reportInput: true });
   if (!parsed.success) {
     problems.push(...problemsFromZod(file, parsed.error, (path) => allowedKeysAt(environmentSchema, path)));
     return { problems };

@@ -35,6 +35,8 @@ const region = z
   .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "must be an AWS region code such as eu-west-1")
   .describe("AWS region every stack of this environment deploys to, e.g. eu-west-1.");
 
+const zoneName = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, "must be an availability zone name such as eu-west-1a");
+
 const awsSection = z
   .strictObject({
     region,
@@ -107,7 +109,7 @@ const networkObject = z
   .strictObject({
     cidr: z.string().describe("VPC IPv4 CIDR block, /16 to /28, e.g. 10.20.0.0/16."),
     availabilityZones: z
-      .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, "must be an availability zone name such as eu-west-1a"))
+      .array(zoneName)
       .min(2, "must list at least 2 zones: load balancers and EKS need subnets in two or more")
       .max(6, "must list at most 6 zones")
       .describe("Availability zones, by name, in a fixed order (subnets are allocated in this order)."),
@@ -170,8 +172,14 @@ export const environmentSchema = z
         });
       }
     }
+    // Cross-field checks only compare values that are valid on their own, so one typo reports once.
+    const valid = (schema: z.ZodType, value: unknown) => value !== undefined && schema.safeParse(value).success;
     const roleAccount = env.aws.deployRoleArn?.split(":")[4];
-    if (env.aws.accountId && roleAccount && roleAccount !== env.aws.accountId) {
+    if (
+      valid(awsSection.shape.accountId, env.aws.accountId) &&
+      valid(awsSection.shape.deployRoleArn, env.aws.deployRoleArn) &&
+      roleAccount !== env.aws.accountId
+    ) {
       ctx.addIssue({
         code: "custom",
         path: ["aws", "deployRoleArn"],
@@ -179,7 +187,7 @@ export const environmentSchema = z
       });
     }
     env.network.availabilityZones.forEach((zone, i) => {
-      if (!zone.startsWith(env.aws.region)) {
+      if (valid(region, env.aws.region) && valid(zoneName, zone) && !zone.startsWith(env.aws.region)) {
         ctx.addIssue({
           code: "custom",
           path: ["network", "availabilityZones", i],

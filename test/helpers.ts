@@ -1,6 +1,7 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Testing } from "cdktf";
+import { App } from "cdktf";
 import { parseEnvironment } from "../config/loader";
 import type { EnvironmentConfig } from "../config/schema";
 import { addEnvironmentStacks } from "../stacks";
@@ -38,14 +39,24 @@ export interface TerraformJson {
   [key: string]: unknown;
 }
 
-/** Builds every stack of an environment through the same wiring as main.ts and synthesizes each. */
+/**
+ * Builds every stack of an environment through the same wiring as main.ts and synthesizes it the way
+ * `cdktf synth` does, reading back the files written. (Testing.synth would drop the "//" blocks that
+ * carry the justifications the scan reads.)
+ */
 export function synthEnvironment(environment: EnvironmentConfig): SynthesizedStack[] {
-  const app = Testing.app();
-  const stacks: EnvironmentStack[] = addEnvironmentStacks(app, environment);
-  return stacks.map((stack) => {
-    const json = Testing.synth(stack);
-    return { name: stack.node.id, json, terraform: JSON.parse(json) as TerraformJson };
-  });
+  const outdir = mkdtempSync(join(tmpdir(), "synth-"));
+  try {
+    const app = new App({ outdir });
+    const stacks: EnvironmentStack[] = addEnvironmentStacks(app, environment);
+    app.synth();
+    return stacks.map((stack) => {
+      const json = readFileSync(join(outdir, "stacks", stack.node.id, "cdk.tf.json"), "utf8");
+      return { name: stack.node.id, json, terraform: JSON.parse(json) as TerraformJson };
+    });
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 /** The stack named `<env>-<layer>`; fails the test when the environment does not have it. */

@@ -1,0 +1,57 @@
+import { cidrSubnets, overlaps, parseCidr } from "../lib/network/cidr";
+
+// Expected values printed by `terraform console` (Terraform 1.11.4) for the same calls, so the subnet
+// layout computed at synth time is the one Terraform's cidrsubnets() would produce.
+const TERRAFORM_CIDRSUBNETS: [string, number[], string[]][] = [
+  [
+    "10.20.0.0/16",
+    [4, 4, 8, 8, 8, 8],
+    ["10.20.0.0/20", "10.20.16.0/20", "10.20.32.0/24", "10.20.33.0/24", "10.20.34.0/24", "10.20.35.0/24"],
+  ],
+  [
+    "10.30.0.0/16",
+    [4, 4, 4, 8, 8, 8, 8, 8, 8],
+    [
+      "10.30.0.0/20",
+      "10.30.16.0/20",
+      "10.30.32.0/20",
+      "10.30.48.0/24",
+      "10.30.49.0/24",
+      "10.30.50.0/24",
+      "10.30.51.0/24",
+      "10.30.52.0/24",
+      "10.30.53.0/24",
+    ],
+  ],
+  // Out-of-order sizes: each block is aligned to its own size, leaving gaps exactly as Terraform does.
+  ["10.0.0.0/20", [8, 4, 8, 2], ["10.0.0.0/28", "10.0.1.0/24", "10.0.2.0/28", "10.0.4.0/22"]],
+  ["172.16.0.0/22", [2, 4, 4, 3], ["172.16.0.0/24", "172.16.1.0/26", "172.16.1.64/26", "172.16.1.128/25"]],
+];
+
+describe("cidrSubnets", () => {
+  it.each(TERRAFORM_CIDRSUBNETS)("cidrsubnets(%s, %j) matches terraform console", (base, newbits, expected) => {
+    const block = parseCidr(base);
+    if (typeof block === "string") throw new Error(block);
+    expect(cidrSubnets(block, newbits)).toEqual(expected);
+  });
+
+  it("returns undefined when the blocks do not fit", () => {
+    const block = parseCidr("10.0.0.0/24");
+    if (typeof block === "string") throw new Error(block);
+    expect(cidrSubnets(block, [1, 1, 1])).toBeUndefined();
+    expect(cidrSubnets(block, [9])).toBeUndefined();
+  });
+});
+
+describe("parseCidr", () => {
+  it("explains malformed blocks and blocks with host bits", () => {
+    expect(parseCidr("10.0.0.0/33")).toBe('"10.0.0.0/33" is not an IPv4 CIDR block such as 10.0.0.0/16');
+    expect(parseCidr("10.1.2.3/16")).toBe('"10.1.2.3/16" has host bits set; the network address is 10.1.0.0/16');
+  });
+
+  it("detects overlap at the edges only when blocks share an address", () => {
+    const [a, b, c] = ["10.0.0.0/24", "10.0.1.0/24", "10.0.0.128/25"].map(parseCidr) as Exclude<ReturnType<typeof parseCidr>, string>[];
+    expect(overlaps(a!, b!)).toBe(false);
+    expect(overlaps(a!, c!)).toBe(true);
+  });
+});

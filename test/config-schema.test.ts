@@ -1,0 +1,27 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { environmentJsonSchema } from "../config/json-schema";
+import { ENVIRONMENTS_DIR, SHIPPED_ENVIRONMENTS } from "./helpers";
+
+describe("config/environment.schema.json", () => {
+  it("is generated from the zod schema (run `npm run schema` after changing config/schema.ts)", () => {
+    expect(readFileSync(join(__dirname, "..", "config", "environment.schema.json"), "utf8")).toBe(environmentJsonSchema());
+  });
+
+  it("is referenced by every shipped environment file for editor completion", () => {
+    for (const name of SHIPPED_ENVIRONMENTS) {
+      expect(readFileSync(join(ENVIRONMENTS_DIR, `${name}.yaml`), "utf8")).toMatch(
+        /^# yaml-language-server: \$schema=\.\.\/environment\.schema\.json$/m,
+      );
+    }
+  });
+
+  it("refuses unknown keys, like the validator", () => {
+    const schema = JSON.parse(environmentJsonSchema()) as {
+      additionalProperties?: boolean;
+      properties: Record<string, { additionalProperties?: boolean }>;
+    };
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties.network?.additionalProperties).toBe(false);
+  });
+});
