@@ -98,7 +98,9 @@ const subnetTier = z
       .min(16, "must be between 16 and 28 (AWS subnet sizes)")
       .max(28, "must be between 16 and 28 (AWS subnet sizes)")
       .optional()
-      .describe("Size of each subnet of the tier (one per AZ), allocated from the VPC CIDR with Terraform's cidrsubnets() rules."),
+      .describe(
+        "Size of each subnet of the tier (one per AZ), allocated from the VPC CIDR with Terraform's cidrsubnets() rules. @default 24 (public, intra), 20 (private)",
+      ),
     cidrs: z.array(z.string()).optional().describe("Explicit subnet CIDRs, one per availability zone in order. Overrides prefixLength."),
   })
   .describe("One subnet per availability zone.");

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { environmentJsonSchema } from "../config/json-schema";
+import { configurationReference } from "../config/reference";
 import { ENVIRONMENTS_DIR, SHIPPED_ENVIRONMENTS } from "./helpers";
 
 describe("config/environment.schema.json", () => {
@@ -23,5 +24,11 @@ describe("config/environment.schema.json", () => {
     };
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.network?.additionalProperties).toBe(false);
+  });
+});
+
+describe("docs/configuration.md", () => {
+  it("is generated from the zod schema (run `npm run schema` after changing config/schema.ts)", () => {
+    expect(readFileSync(join(__dirname, "..", "docs", "configuration.md"), "utf8")).toBe(configurationReference());
   });
 });
