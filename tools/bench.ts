@@ -59,4 +59,6 @@ console.log(row("(c) floor: empty stack", floor));
 console.log(row("(a) app: all environments", app));
 console.log(row("(b) cdktf synth", cli));
 console.log("");
-console.log(`budget: (a) within 3x of the floor (aim 2x): ${(app.seconds / floor.seconds).toFixed(2)}x; peak memory under 400 MiB: ${app.peakMiB.toFixed(0)} MiB`);
+console.log(
+  `budget: (a) within 3x of the floor (aim 2x): ${(app.seconds / floor.seconds).toFixed(2)}x; peak memory under 400 MiB: ${app.peakMiB.toFixed(0)} MiB`,
+);
