@@ -38,7 +38,7 @@ fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
   "checkov==$CHECKOV_VERSION" >"$log" 2>&1 || {
   cat "$log" >&2
-  fail "pip install checkov==$CHECKOV_VERSION failed"
+  fail "pip install checkov==$CHECKOV_VERSION into $VENV failed (if the venv is broken: rm -rf $VENV and retry)"
 }
 
 got="$(installed_version || true)"
