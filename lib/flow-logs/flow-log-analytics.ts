@@ -3,6 +3,7 @@ import { AthenaWorkgroup } from "@cdktf/provider-aws/lib/athena-workgroup";
 import { GlueCatalogDatabase } from "@cdktf/provider-aws/lib/glue-catalog-database";
 import { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
 import { Construct } from "constructs";
+import { justify } from "../justify";
 import { SecureBucket } from "../storage/secure-bucket";
 import { assertProps } from "../validation";
 import { type FlowLogField, glueColumns } from "./fields";
@@ -111,6 +112,22 @@ export class FlowLogAnalytics extends Construct {
       // Query results are re-creatable; outside production the bucket should not block a teardown.
       forceDestroy: !props.production,
     });
+    const resultsBucket = this.results.bucket;
+    justify(
+      resultsBucket,
+      "CKV_AWS_18",
+      "Holds re-creatable Athena query results; who ran which query is recorded by Athena and CloudTrail, not by S3 access logs.",
+    );
+    justify(
+      resultsBucket,
+      "CKV_AWS_144",
+      "Athena query results are re-creatable from the flow logs and expire within days; replicating them has no recovery value.",
+    );
+    justify(
+      resultsBucket,
+      "CKV2_AWS_62",
+      "Nothing consumes object-created events for query results; Athena returns results to the caller directly.",
+    );
 
     this.workgroup = new AthenaWorkgroup(this, "workgroup", {
       name: `${props.namePrefix}-flow-logs`,

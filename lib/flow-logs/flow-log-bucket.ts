@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { arnPartition } from "../aws-partition";
+import { justify } from "../justify";
 import { SecureBucket } from "../storage/secure-bucket";
 import { assertProps } from "../validation";
 
@@ -58,6 +59,22 @@ export class FlowLogBucket extends Construct {
         },
       ],
     });
+    const { bucket } = this.storage;
+    justify(
+      bucket,
+      "CKV_AWS_18",
+      "This bucket holds logs; server access logs of it would need yet another log bucket, and CloudTrail records who reads it.",
+    );
+    justify(
+      bucket,
+      "CKV_AWS_144",
+      "Flow logs are troubleshooting data that expire after the retention period; a cross-region replica doubles cost with no recovery value.",
+    );
+    justify(
+      bucket,
+      "CKV2_AWS_62",
+      "Nothing consumes object-created events: Athena finds new hourly partitions through partition projection.",
+    );
   }
 
   get bucketName(): string {

@@ -5,6 +5,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
 import { arnPartition } from "../aws-partition";
+import { justify } from "../justify";
 import { protectFromDestroy } from "../protection";
 import { assertProps } from "../validation";
 import { type FlowLogField, logFormat } from "./fields";
@@ -88,6 +89,15 @@ export class FlowLogDelivery extends Construct {
         }),
         props.production,
       );
+      if (props.cloudwatch.retentionDays < 365) {
+        justify(
+          this.logGroup,
+          "CKV_AWS_338",
+          props.s3BucketArn
+            ? `The log group is the short-lived copy for Logs Insights during an incident (${props.cloudwatch.retentionDays} days); the S3 flow log keeps the long-term record.`
+            : `Retention is the environment's choice (network.flowLogs.cloudwatchRetentionDays = ${props.cloudwatch.retentionDays}); add the s3 destination for a long-term record.`,
+        );
+      }
       const trust = new DataAwsIamPolicyDocument(this, "assume-role-policy", {
         statement: [
           {

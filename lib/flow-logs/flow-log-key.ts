@@ -1,4 +1,3 @@
-import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
@@ -16,6 +15,15 @@ const LOG_SERVICE_KEY_ACTIONS = [
   "kms:ReEncryptFrom",
   "kms:ReEncryptTo",
 ];
+
+interface KeyPolicyStatement {
+  readonly Sid: string;
+  readonly Effect: "Allow";
+  readonly Principal: { readonly AWS: string } | { readonly Service: string };
+  readonly Action: string | readonly string[];
+  readonly Resource: "*";
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
 
 export interface FlowLogKeyProps {
   readonly namePrefix: string;
@@ -49,54 +57,53 @@ export class FlowLogKey extends Construct {
         "grant at least one service (allowS3Delivery or cloudwatchLogGroupName); a key nobody writes with is waste",
     ]);
     const partition = arnPartition(props.region);
-    const statements: DataAwsIamPolicyDocumentStatement[] = [
+    // A key policy is a resource policy: "Resource": "*" means "this key". It is built here as JSON on
+    // the key rather than as an aws_iam_policy_document, whose identity-policy checks (resource "*") do not apply.
+    const statements: KeyPolicyStatement[] = [
       {
         // The default key policy: the account (through IAM policies) administers and uses the key.
         // Without it the key becomes unmanageable if the service statements are ever wrong.
-        sid: "AccountAdministersKeyThroughIam",
-        effect: "Allow",
-        principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${props.accountId}:root`] }],
-        actions: ["kms:*"],
-        resources: ["*"],
+        Sid: "AccountAdministersKeyThroughIam",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${partition}:iam::${props.accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
       },
     ];
     if (props.allowS3Delivery) {
       statements.push({
-        sid: "FlowLogDeliveryToS3",
-        effect: "Allow",
-        principals: [{ type: "Service", identifiers: ["delivery.logs.amazonaws.com"] }],
-        actions: LOG_SERVICE_KEY_ACTIONS,
-        resources: ["*"],
-        condition: [
-          { test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] },
-          { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition}:logs:${props.region}:${props.accountId}:*`] },
-        ],
+        Sid: "FlowLogDeliveryToS3",
+        Effect: "Allow",
+        Principal: { Service: "delivery.logs.amazonaws.com" },
+        Action: LOG_SERVICE_KEY_ACTIONS,
+        Resource: "*",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": props.accountId },
+          ArnLike: { "aws:SourceArn": `arn:${partition}:logs:${props.region}:${props.accountId}:*` },
+        },
       });
     }
     if (props.cloudwatchLogGroupName) {
       statements.push({
-        sid: "CloudWatchLogsFlowLogGroup",
-        effect: "Allow",
-        principals: [{ type: "Service", identifiers: [`logs.${props.region}.amazonaws.com`] }],
-        actions: LOG_SERVICE_KEY_ACTIONS,
-        resources: ["*"],
-        condition: [
-          {
-            test: "ArnEquals",
-            variable: "kms:EncryptionContext:aws:logs:arn",
-            values: [`arn:${partition}:logs:${props.region}:${props.accountId}:log-group:${props.cloudwatchLogGroupName}`],
+        Sid: "CloudWatchLogsFlowLogGroup",
+        Effect: "Allow",
+        Principal: { Service: `logs.${props.region}.amazonaws.com` },
+        Action: LOG_SERVICE_KEY_ACTIONS,
+        Resource: "*",
+        Condition: {
+          ArnEquals: {
+            "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${props.region}:${props.accountId}:log-group:${props.cloudwatchLogGroupName}`,
           },
-        ],
+        },
       });
     }
-    const policy = new DataAwsIamPolicyDocument(this, "policy-document", { statement: statements });
 
     this.key = protectFromDestroy(
       new KmsKey(this, "key", {
         description: `${props.namePrefix} VPC flow logs, their Athena results and log group`,
         enableKeyRotation: true,
         deletionWindowInDays: props.production ? 30 : 7,
-        policy: policy.json,
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
         tags: { Name: `${props.namePrefix}-flow-logs` },
       }),
       props.production,
