@@ -145,7 +145,7 @@ LIMIT 50`,
   },
   {
     id: "traffic-by-path",
-    description: `Bytes by flow direction, traffic path (1 same VPC, 2 internet or gateway endpoint, 3 VGW, 4/5 peering, 7 gateway endpoint, 8 internet gateway) and AWS service.`,
+    description: `Bytes by flow direction, traffic path (1 same VPC, 2 internet or gateway endpoint, 3 VGW, 4/5 peering, 6 local gateway, 7 gateway endpoint, 8 internet gateway) and AWS service.`,
     fields: ["flow-direction", "traffic-path", "pkt-src-aws-service", "pkt-dst-aws-service", "bytes"],
     athena: (
       c,
