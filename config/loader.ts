@@ -77,7 +77,7 @@ export function parseEnvironment(
     }
     return { problems };
   }
-  const parsed = environmentSchema.safeParse(document.toJS() ?? {});
+  const parsed = environmentSchema.safeParse(document.toJS() ?? {}, { reportInput: true });
   if (!parsed.success) {
     problems.push(...problemsFromZod(file, parsed.error, (path) => allowedKeysAt(environmentSchema, path)));
     return { problems };
@@ -102,7 +102,12 @@ export function allowedKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): 
 
 function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
   let current = schema;
-  while (current instanceof z.ZodDefault || current instanceof z.ZodOptional || current instanceof z.ZodPipe) {
+  while (
+    current instanceof z.ZodDefault ||
+    current instanceof z.ZodPrefault ||
+    current instanceof z.ZodOptional ||
+    current instanceof z.ZodPipe
+  ) {
     current = current instanceof z.ZodPipe ? (current.in as z.ZodType) : (current.unwrap() as z.ZodType);
   }
   return current;
