@@ -103,7 +103,12 @@ export function allowedKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): 
 
 function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
   let current = schema;
-  while (current instanceof z.ZodDefault || current instanceof z.ZodOptional || current instanceof z.ZodPipe) {
+  while (
+    current instanceof z.ZodDefault ||
+    current instanceof z.ZodPrefault ||
+    current instanceof z.ZodOptional ||
+    current instanceof z.ZodPipe
+  ) {
     current = current instanceof z.ZodPipe ? (current.in as z.ZodType) : (current.unwrap() as z.ZodType);
   }
   return current;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { EXTRA_FLOW_LOG_FIELDS, type FlowLogField } from "../lib/flow-logs/fields";
 import { type Cidr, cidrSubnets, contains, overlaps, parseCidr } from "../lib/network/cidr";
 
 // One schema is the single source of the config's TypeScript types, its validation, its defaults
@@ -105,6 +106,54 @@ const subnetTier = z
   })
   .describe("One subnet per availability zone.");
 
+export const FLOW_LOG_DESTINATIONS = ["s3", "cloudwatch"] as const;
+export type FlowLogDestination = (typeof FLOW_LOG_DESTINATIONS)[number];
+
+/** Retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days; "never expire" is not offered. */
+export const CLOUDWATCH_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const flowLogsSection = z
+  .strictObject({
+    destinations: z
+      .array(z.enum(FLOW_LOG_DESTINATIONS))
+      .min(1, "must list at least one destination: s3, cloudwatch or both")
+      .default(["s3"])
+      .describe(
+        "Where VPC flow logs go: s3 (Parquet, hourly Hive partitions, queried with Athena) and/or cloudwatch (a log group, queried with Logs Insights). @default [s3]",
+      ),
+    extraFields: z
+      .array(z.enum(EXTRA_FLOW_LOG_FIELDS as [FlowLogField, ...FlowLogField[]]))
+      .default([])
+      .describe(
+        "Flow-log fields recorded in addition to the base format (the v2 defaults plus vpc-id, subnet-id, instance-id, tcp-flags, type, pkt-srcaddr, pkt-dstaddr, region, az-id, flow-direction, traffic-path, pkt-src-aws-service, pkt-dst-aws-service), appended in this order. @default [] - the base format only",
+      ),
+    s3RetentionDays: z
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be between 1 and 3650 days")
+      .max(3650, "must be between 1 and 3650 days")
+      .default(90)
+      .describe("Days before flow-log objects in S3 expire (noncurrent versions expire 7 days later). @default 90"),
+    cloudwatchRetentionDays: z
+      .literal(CLOUDWATCH_RETENTION_DAYS)
+      .default(30)
+      .describe("Days CloudWatch Logs keeps flow-log events, one of the values CloudWatch accepts. @default 30"),
+    athenaBytesScannedCutoffMb: z
+      .number()
+      .int("must be a whole number")
+      .min(10, "must be between 10 (the Athena minimum) and 1048576 MB (1 TiB)")
+      .max(1048576, "must be between 10 (the Athena minimum) and 1048576 MB (1 TiB)")
+      .default(10240)
+      .describe(
+        "Athena cancels a query of the flow-log workgroup once it has scanned this many MB, so a query without a partition filter cannot run up the bill. @default 10240 (10 GiB)",
+      ),
+  })
+  .describe(
+    "VPC flow logs for troubleshooting: all traffic, 60-second aggregation, a custom format with TCP flags and packet addresses, and ready queries.",
+  );
+
 const DEFAULT_TIER_PREFIX: Record<SubnetTier, number> = { public: 24, private: 20, intra: 24 };
 
 const networkObject = z
@@ -139,6 +188,7 @@ const networkObject = z
       .array(z.enum(INTERFACE_ENDPOINT_SERVICES))
       .default([])
       .describe("Interface endpoints in the private subnets, reachable on 443 from the VPC only. @default []"),
+    flowLogs: flowLogsSection.prefault({}),
   })
   .describe("The VPC and its subnets.");
 
@@ -202,6 +252,7 @@ export const environmentSchema = z
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 export type EnvironmentSettings = z.output<typeof environmentSchema>;
 export type NetworkSettings = z.output<typeof networkObject>;
+export type FlowLogSettings = z.output<typeof flowLogsSection>;
 
 /** A validated environment: its settings plus where it came from. */
 export interface EnvironmentConfig extends EnvironmentSettings {
@@ -255,6 +306,11 @@ function validateNetwork(network: NetworkSettings, ctx: z.RefinementCtx): void {
     const duplicate = names.find((name, i) => names.indexOf(name) !== i);
     if (duplicate) issue([list], `lists ${duplicate} twice; each service once`);
   }
+  const { destinations, extraFields } = network.flowLogs;
+  const duplicateDestination = destinations.find((name, i) => destinations.indexOf(name) !== i);
+  if (duplicateDestination) issue(["flowLogs", "destinations"], `lists ${duplicateDestination} twice; each destination once`);
+  const duplicateField = extraFields.find((name, i) => extraFields.indexOf(name) !== i);
+  if (duplicateField) issue(["flowLogs", "extraFields"], `lists ${duplicateField} twice; each field once`);
 
   const explicit: { path: (string | number)[]; block: Cidr }[] = [];
   let explicitValid = true;

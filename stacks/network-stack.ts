@@ -1,5 +1,7 @@
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
+import { VpcFlowLogs } from "../lib/flow-logs/vpc-flow-logs";
 import { VpcEndpoints } from "../lib/network/vpc-endpoints";
 import { VpcNetwork } from "../lib/network/vpc-network";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
@@ -17,11 +19,12 @@ export interface NetworkOutputs {
 export class NetworkStack extends EnvironmentStack {
   readonly network: VpcNetwork;
   readonly endpoints: VpcEndpoints;
+  readonly flowLogs: VpcFlowLogs;
   readonly outputs: NetworkOutputs;
 
   constructor(scope: Construct, props: EnvironmentStackProps) {
     super(scope, "network", props);
-    const { network, subnetCidrs, aws } = this.environment;
+    const { network, subnetCidrs, aws, production } = this.environment;
 
     this.network = new VpcNetwork(this, "vpc", {
       namePrefix: this.namePrefix,
@@ -42,6 +45,19 @@ export class NetworkStack extends EnvironmentStack {
       subnetIds: this.network.private.subnets.map((subnet) => subnet.id),
       gatewayServices: network.gatewayEndpoints,
       interfaceServices: network.interfaceEndpoints,
+    });
+
+    // Bucket names embed the account id: the configured one when set (readable, fixed at synth),
+    // otherwise the deploying account, looked up at plan time.
+    const accountId = aws.accountId ?? new DataAwsCallerIdentity(this, "current").accountId;
+    this.flowLogs = new VpcFlowLogs(this, "flow-logs", {
+      namePrefix: this.namePrefix,
+      vpcId: this.network.vpc.id,
+      accountId,
+      region: aws.region,
+      production,
+      settings: network.flowLogs,
+      natGatewayInterfaceIds: this.network.natGateways.map((nat) => nat.networkInterfaceId),
     });
 
     this.outputs = {
