@@ -7,6 +7,7 @@
  * checkov `--baseline` document per stack. No file system access, no stdout.
  */
 
+import type { Justification } from "../../lib/justify";
 import { blockLineRanges, isObject, type Json, type JsonObject } from "./sanitize";
 
 /** One entry of checkov's passed_checks / failed_checks, reduced to what we use. */
@@ -37,11 +38,6 @@ export interface StackInput {
   scannedFile?: string;
   /** Text of the scanned file; lets results be mapped to resources by line range. */
   scannedText?: string;
-}
-
-export interface Justification {
-  rule: string;
-  reason: string;
 }
 
 /** A resource or data source of a stack. */
