@@ -30,9 +30,15 @@ function main(): number {
   for (const name of readdirSync(stacksDir).sort()) {
     const file = join(stacksDir, name, "cdk.tf.json");
     if (!existsSync(file)) continue;
-    const environment = LAYERS.map((layer) => name.slice(0, -(layer.length + 1))).find((env) => production.has(env) && LAYERS.some((l) => name === `${env}-${l}`));
+    const environment = LAYERS.map((layer) => name.slice(0, -(layer.length + 1))).find(
+      (env) => production.has(env) && LAYERS.some((l) => name === `${env}-${l}`),
+    );
     if (environment === undefined) process.stdout.write(`note: ${name} matches no environment file; checked as production (strictest)\n`);
-    stacks.push({ name, terraform: JSON.parse(readFileSync(file, "utf8")) as object, production: environment === undefined || production.get(environment) === true });
+    stacks.push({
+      name,
+      terraform: JSON.parse(readFileSync(file, "utf8")) as object,
+      production: environment === undefined || production.get(environment) === true,
+    });
   }
   const result = runPolicySuite(stacks);
   process.stdout.write(`${formatPolicyReport(result).join("\n")}\n`);

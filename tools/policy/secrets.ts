@@ -37,9 +37,13 @@ export function entropy(text: string): number {
 /** What secret-looking content a string holds (empty when none). References `${...}` and ARNs are not secrets. */
 export function secretsIn(text: string): string[] {
   const found = PATTERNS.filter(([, pattern]) => pattern.test(text)).map(([what]) => what);
-  const literal = text.replace(/\$\{[^}]*\}/g, " ");
+  // References, ARNs and digests are long and random-looking but public.
+  const literal = text
+    .replace(/\$\{[^}]*\}/g, " ")
+    .replace(/arn:aws[a-z-]*:[^\s"',]*/g, " ")
+    .replace(/sha(256|512):[0-9a-f]+/gi, " ");
   for (const token of literal.match(/[A-Za-z0-9+/_=-]{32,}/g) ?? []) {
-    if (/^[0-9a-f]+$/i.test(token) || literal.includes(`arn:`) || literal.includes(`sha256:${token}`)) continue;
+    if (/^[0-9a-f]+$/i.test(token)) continue;
     if (/[a-z]/.test(token) && /[A-Z]/.test(token) && /[0-9]/.test(token) && entropy(token) >= 4.5) {
       found.push(`a high-entropy string (${token.slice(0, 6)}..., ${entropy(token).toFixed(1)} bits/char)`);
       break;
