@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -176,7 +176,7 @@ describe("the CLI with broken environment files", () => {
     try {
       const configDir = join(dir, "config");
       const outdir = join(dir, "out");
-      require("node:fs").mkdirSync(configDir);
+      mkdirSync(configDir);
       writeFileSync(
         join(configDir, "alpha.yaml"),
         "repository: r\naws: { region: eu-west-1 }\nnetwork:\n  cidr: 10.0.0.0/33\n  availabilityZones: [eu-west-1a]\n  colour: blue\n",
