@@ -10,7 +10,10 @@ const PATTERNS: readonly (readonly [string, RegExp])[] = [
   ["a GitHub token", /\bgh[pousr]_[A-Za-z0-9]{36,}\b/],
   ["a Slack token", /\bxox[abposr]-[A-Za-z0-9-]{10,}/],
   ["credentials in a URL", /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@${}]+:[^\s@/${}]+@/i],
-  ["a password/secret/token assignment", /\b(password|passwd|secret|token|api[_-]?key)["']?\s*[=:]\s*["']?(?!\$\{)[^\s"',;{}]{6,}/i],
+  [
+    "a password/secret/token assignment",
+    /(?<![a-z0-9])(password|passwd|secret|token|api[_-]?key)["']?\s*[=:]\s*["']?(?!\$\{)[^\s"',;{}]{6,}/i,
+  ],
 ];
 
 /** Attribute or variable names that say "this is a secret". */
@@ -36,12 +39,12 @@ export function entropy(text: string): number {
 
 /** What secret-looking content a string holds (empty when none). References `${...}` and ARNs are not secrets. */
 export function secretsIn(text: string): string[] {
-  const found = PATTERNS.filter(([, pattern]) => pattern.test(text)).map(([what]) => what);
-  // References, ARNs and digests are long and random-looking but public.
+  // References, ARNs and digests are long and random-looking (and ARNs contain ":secret:") but public.
   const literal = text
     .replace(/\$\{[^}]*\}/g, " ")
     .replace(/arn:aws[a-z-]*:[^\s"',]*/g, " ")
     .replace(/sha(256|512):[0-9a-f]+/gi, " ");
+  const found = PATTERNS.filter(([, pattern]) => pattern.test(literal)).map(([what]) => what);
   for (const token of literal.match(/[A-Za-z0-9+/_=-]{32,}/g) ?? []) {
     if (/^[0-9a-f]+$/i.test(token)) continue;
     if (/[a-z]/.test(token) && /[A-Z]/.test(token) && /[0-9]/.test(token) && entropy(token) >= 4.5) {
@@ -78,7 +81,7 @@ export const noSecrets = defineRule({
       if (typeof value === "string") {
         const key = path[path.length - 1] ?? "";
         if (DIGEST_KEY.test(key)) return;
-        const where = path.slice(3).join(".") || path.join(".");
+        const where = path.slice(path[0] === "resource" || path[0] === "data" ? 3 : 2).join(".");
         if (isSecretName(key) && isLiteralSecretValue(value)) {
           report(addressOf(path), `${where} holds a literal value; pass the secret by reference (Secrets Manager, SSM, a variable)`);
           return;
