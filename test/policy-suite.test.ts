@@ -1,5 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Terraform references are literal "${...}" strings in synthesized JSON
-import { ALL_RULES, formatPolicyReport, runPolicySuite } from "../tools/policy";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ALL_RULES, formatPolicyReport, ruleTableMarkdown, runPolicySuite } from "../tools/policy";
 import { type FixtureStack, goodStack } from "./fixtures/policy-stacks";
 import { SHIPPED_ENVIRONMENTS, shippedEnvironment, synthEnvironment } from "./helpers";
 
@@ -45,6 +47,11 @@ describe("rules", () => {
       expect(rule.rationale.length).toBeGreaterThan(10);
       expect(rule.source.length).toBeGreaterThan(3);
     }
+  });
+
+  it("are listed in docs/policy-suite.md as generated (npx tsx tools/policy/generate-docs.ts)", () => {
+    const doc = readFileSync(join(__dirname, "..", "docs", "policy-suite.md"), "utf8");
+    expect(doc).toContain(`-->\n${ruleTableMarkdown().join("\n")}\n<!-- rules:end -->`);
   });
 
   it("pass the complete good fixture, in production and outside it", () => {

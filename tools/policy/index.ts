@@ -159,3 +159,13 @@ export function formatPolicyReport(result: PolicyResult): string[] {
   }
   return lines;
 }
+
+/** The rule table of docs/policy-suite.md, generated from ALL_RULES (a test keeps the document in sync). */
+export function ruleTableMarkdown(rules: readonly Rule[] = ALL_RULES): string[] {
+  const cell = (text: string) => text.replace(/\|/g, "\\|");
+  return [
+    "| Rule | Requires | Why | Source |",
+    "|---|---|---|---|",
+    ...rules.map((r) => `| ${r.id} | ${cell(r.title)} | ${cell(r.rationale)} | ${cell(r.source)} |`),
+  ];
+}
