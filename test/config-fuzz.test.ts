@@ -8,7 +8,7 @@ import { parse, stringify } from "yaml";
 import { formatProblem } from "../config/errors";
 import { parseEnvironment } from "../config/loader";
 import { runPolicySuite } from "../tools/policy";
-import { ENVIRONMENTS_DIR, SHIPPED_ENVIRONMENTS, synthEnvironment } from "./helpers";
+import { ENVIRONMENTS_DIR, policyStacks, SHIPPED_ENVIRONMENTS } from "./helpers";
 
 // Property: every mutation of a shipped environment file either synthesizes (and passes the policy
 // suite) or fails with contract-3 lines `<file>: <field.path>: <message>`, never with a stack trace.
@@ -154,11 +154,9 @@ describe("config fuzzing", () => {
         }
         if (synthesized >= SYNTH_SAMPLE) return;
         synthesized++;
-        const stacks = synthEnvironment(result.environment);
+        const stacks = policyStacks(result.environment);
         expect(stacks.map((s) => s.name)).toEqual([`${name}-network`]);
-        const policy = runPolicySuite(
-          stacks.map((s) => ({ name: s.name, terraform: s.terraform, production: result.environment.production })),
-        );
+        const policy = runPolicySuite(stacks);
         expect(policy.violations).toEqual([]);
       }),
       { seed: SEED, numRuns: RUNS },

@@ -7,17 +7,14 @@ import { protectFromDestroy } from "../lib/protection";
 import { runPolicySuite } from "../tools/policy";
 import { DATA_LOSS_RULES, STATEFUL_TYPES } from "../tools/policy/data-loss";
 import { DELETION_PROTECTION } from "../tools/policy/provider-lists.generated";
-import { SHIPPED_ENVIRONMENTS, shippedEnvironment, synthEnvironment } from "./helpers";
+import { policyStacks, SHIPPED_ENVIRONMENTS, shippedEnvironment, synthEnvironment } from "./helpers";
 
 describe.each(SHIPPED_ENVIRONMENTS)("%s: data-loss guards", (name) => {
   const environment = shippedEnvironment(name);
   const stacks = synthEnvironment(environment);
 
   it("pass every data-loss rule with the environment's production flag", () => {
-    const result = runPolicySuite(
-      stacks.map((s) => ({ name: s.name, terraform: s.terraform, production: environment.production })),
-      DATA_LOSS_RULES,
-    );
+    const result = runPolicySuite(policyStacks(environment), DATA_LOSS_RULES);
     expect(result.violations).toEqual([]);
   });
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
-import { ENVIRONMENTS_DIR } from "./helpers";
+import { ENVIRONMENTS_DIR, policyStacks, shippedEnvironment } from "./helpers";
 
 // Contract 5: two synths of the same input give identical bytes, through the real entry point.
 
@@ -52,5 +52,15 @@ describe("synth determinism", () => {
       .sort();
     expect(environments).toEqual(["dev", "prod"]);
     expect(readdirSync(join(outdirs[0]!, "stacks")).sort()).toEqual(environments.map((env) => `${env}-network`));
+    // The policy-suite tests check in memory exactly what main.ts writes (justifications included).
+    for (const env of environments) {
+      for (const stack of policyStacks(shippedEnvironment(env))) {
+        const written = JSON.parse(readFileSync(join(outdirs[0]!, "stacks", stack.name, "cdk.tf.json"), "utf8"));
+        // Testing.app() stubs the cdktf version in the metadata; everything else must match.
+        expect({ ...written, "//": { ...written["//"], metadata: { ...written["//"].metadata, version: "stubbed" } } }).toEqual(
+          stack.terraform,
+        );
+      }
+    }
   }, 60_000);
 });

@@ -74,3 +74,19 @@ export function onlyResource(stack: SynthesizedStack, type: string): Record<stri
 export function snapshotOf(stack: SynthesizedStack): unknown {
   return JSON.parse(stack.json.replace(/"version": "\d+\.\d+\.\d+"/, '"version": "<cdktf>"'));
 }
+
+/**
+ * Every stack of an environment as the policy suite reads it: the JSON main.ts writes, with cdktf's "//"
+ * blocks (where justify() records exceptions) that Testing.synth strips, and the environment's production flag.
+ */
+export function policyStacks(environment: EnvironmentConfig): { name: string; terraform: TerraformJson; production: boolean }[] {
+  const app = Testing.app();
+  return addEnvironmentStacks(app, environment).map((stack) => {
+    Testing.synth(stack); // runs the aspects, as synth does
+    return {
+      name: stack.node.id,
+      terraform: JSON.parse(JSON.stringify(stack.toTerraform())) as TerraformJson,
+      production: environment.production,
+    };
+  });
+}

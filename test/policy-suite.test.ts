@@ -1,9 +1,13 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Terraform references are literal "${...}" strings in synthesized JSON
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { TerraformStack, Testing } from "cdktf";
+import { justify } from "../lib/justify";
 import { ALL_RULES, formatPolicyReport, ruleTableMarkdown, runPolicySuite } from "../tools/policy";
 import { type FixtureStack, goodStack } from "./fixtures/policy-stacks";
-import { SHIPPED_ENVIRONMENTS, shippedEnvironment, synthEnvironment } from "./helpers";
+import { policyStacks, SHIPPED_ENVIRONMENTS, shippedEnvironment } from "./helpers";
 
 const POLICY_ID = /^POL-[A-Z0-9]+-\d+$/;
 
@@ -23,10 +27,7 @@ const R = (t: FixtureStack["terraform"]) => t.resource;
 const doc = (t: FixtureStack["terraform"], name: string) => t.data.aws_iam_policy_document[name];
 
 describe("shipped environments", () => {
-  const stacks = SHIPPED_ENVIRONMENTS.flatMap((name) => {
-    const environment = shippedEnvironment(name);
-    return synthEnvironment(environment).map((s) => ({ name: s.name, terraform: s.terraform, production: environment.production }));
-  });
+  const stacks = SHIPPED_ENVIRONMENTS.flatMap((name) => policyStacks(shippedEnvironment(name)));
 
   it("every stack of every environment passes every rule; each exception has a reason", () => {
     const result = runPolicySuite(stacks);
@@ -645,6 +646,28 @@ describe("exceptions", () => {
     const result = runPolicySuite([stack]);
     expect(result.violations.map((v) => v.rule)).toEqual(["POL-NET-3"]);
     expect(result.unusedJustifications).toEqual([{ stack: "fx-app", address: "aws_security_group.app", rule: "POL-NET-1", reason }]);
+  });
+});
+
+describe("exceptions written with justify() on a real construct", () => {
+  it("are read from the synthesized resource and reported with their reason", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "fx-app");
+    new AwsProvider(stack, "aws", {
+      region: "eu-west-1",
+      defaultTags: [{ tags: { environment: "fx", "managed-by": "cdktf", repository: "github.com/acme/fx" } }],
+    });
+    const group = new SecurityGroup(stack, "nodes", {
+      description: "Worker nodes",
+      egress: [{ description: "Everything out", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
+    });
+    const reason = "Nodes pull images from public registries whose addresses change without notice.";
+    justify(group, "POL-NET-3", reason);
+    Testing.synth(stack);
+    // Testing.synth strips the "//" blocks; the suite reads what cdktf writes to cdk.tf.json.
+    const result = runPolicySuite([{ name: "fx-app", terraform: JSON.parse(JSON.stringify(stack.toTerraform())) }]);
+    expect(result.violations).toEqual([]);
+    expect(result.exceptions.map((e) => [e.rule, e.address, e.reason])).toEqual([["POL-NET-3", "aws_security_group.nodes", reason]]);
   });
 });
 

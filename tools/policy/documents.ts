@@ -64,6 +64,9 @@ const POLICY_ATTRIBUTES: Record<string, Record<string, DocumentKind>> = {
 /** Any other resource's `policy` attribute is a resource policy (bucket, key, queue, topic, endpoint, registry, ...). */
 const DEFAULT_ATTRIBUTES: Record<string, DocumentKind> = { policy: "resource" };
 
+/** Types whose `policy` is not an IAM document (ECR lifecycle rules). */
+const NOT_IAM_POLICY: readonly string[] = ["aws_ecr_lifecycle_policy"];
+
 const DATA_REFERENCE = /^\$\{data\.aws_iam_policy_document\.([^.}]+)\.(json|minified_json)\}$/;
 
 /** Every policy document of the stack, parsed, and the ones that cannot be parsed (with why). */
@@ -71,6 +74,7 @@ export function policyDocuments(stack: Stack): { documents: PolicyDocument[]; un
   const documents: PolicyDocument[] = [];
   const uncheckable: UncheckablePolicy[] = [];
   for (const owner of resourcesOf(stack)) {
+    if (NOT_IAM_POLICY.includes(owner.type)) continue;
     const attributes = POLICY_ATTRIBUTES[owner.type] ?? DEFAULT_ATTRIBUTES;
     for (const [attribute, kind] of Object.entries(attributes)) {
       const [outer, inner] = attribute.split(".") as [string, string | undefined];
