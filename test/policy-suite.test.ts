@@ -1,13 +1,15 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Terraform references are literal "${...}" strings in synthesized JSON
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { TerraformStack, Testing } from "cdktf";
 import { justify } from "../lib/justify";
 import { ALL_RULES, formatPolicyReport, ruleTableMarkdown, runPolicySuite } from "../tools/policy";
+import { readSynthOutput } from "../tools/policy/synth-output";
 import { type FixtureStack, goodStack } from "./fixtures/policy-stacks";
-import { policyStacks, SHIPPED_ENVIRONMENTS, shippedEnvironment } from "./helpers";
+import { environmentFromYaml, policyStacks, SHIPPED_ENVIRONMENTS, shippedEnvironment } from "./helpers";
 
 const POLICY_ID = /^POL-[A-Z0-9]+-\d+$/;
 
@@ -35,6 +37,29 @@ describe("shipped environments", () => {
     expect(result.violations).toEqual([]);
     for (const exception of result.exceptions) expect(exception.reason.length).toBeGreaterThanOrEqual(20);
     expect(result.unusedJustifications).toEqual([]);
+  });
+});
+
+describe("scenarios beyond the shipped files", () => {
+  // Every NAT mode, in and out of production, with and without interface endpoints and remote state.
+  const scenario = (natGateways: string, production: boolean) => `
+repository: github.com/acme/fx
+production: ${production}
+aws: { region: eu-west-1, accountId: "111122223333" }
+${production ? "state: { bucket: acme-fx-tfstate }" : ""}
+network:
+  cidr: 10.0.0.0/16
+  availabilityZones: [eu-west-1a, eu-west-1b, eu-west-1c]
+  natGateways: ${natGateways}
+  interfaceEndpoints: ${production ? "[ecr.api, ecr.dkr, logs, sts, kms, ssm]" : "[]"}
+`;
+  it.each([
+    ["none", false],
+    ["single", true],
+    ["per-az", true],
+  ])("natGateways %s, production %s: no violations", (natGateways, production) => {
+    const environment = environmentFromYaml(scenario(natGateways as string, production as boolean), "fx");
+    expect(runPolicySuite(policyStacks(environment)).violations).toEqual([]);
   });
 });
 
@@ -704,5 +729,30 @@ describe("runner", () => {
     );
     expect(lines).toContain("  FAIL   POL-KMS-1 fx-app aws_kms_key.data: enable_key_rotation is not true; turn on automatic rotation");
     expect(lines.filter((l) => POLICY_ID.test(l.split(" ")[0]!))).toHaveLength(ALL_RULES.length);
+  });
+});
+
+describe("reading synth output (tools/policy/cli.ts)", () => {
+  it("marks stacks production from their environment, and unknown stacks as production", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "policy-out-"));
+    try {
+      for (const name of ["dev-network", "prod-eks-addons", "scratch"]) {
+        mkdirSync(join(outdir, "stacks", name), { recursive: true });
+        writeFileSync(join(outdir, "stacks", name, "cdk.tf.json"), JSON.stringify({ resource: {} }));
+      }
+      const environments = [
+        { name: "dev", production: false },
+        { name: "prod", production: true },
+      ];
+      const { stacks, notes } = readSynthOutput(outdir, environments);
+      expect(stacks.map((s) => [s.name, s.production])).toEqual([
+        ["dev-network", false],
+        ["prod-eks-addons", true],
+        ["scratch", true],
+      ]);
+      expect(notes).toEqual(["scratch matches no environment file; checked as production (strictest)"]);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });

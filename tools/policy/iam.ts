@@ -108,6 +108,8 @@ export const iamWildcardActions = defineRule({
   },
 });
 
+const UNSCOPABLE = new Set(Object.keys(UNSCOPABLE_ACTIONS).map((a) => a.toLowerCase()));
+
 export const iamWildcardResources = defineRule({
   id: "POL-IAM-2",
   title: '`Resource: "*"` in identity policies only for actions AWS cannot scope (UNSCOPABLE_ACTIONS)',
@@ -118,8 +120,7 @@ export const iamWildcardResources = defineRule({
       if (document.kind !== "identity") continue;
       for (const statement of document.statements) {
         if (statement.effect !== "Allow" || !statement.resources.includes("*")) continue;
-        const unscopable = Object.keys(UNSCOPABLE_ACTIONS).map((a) => a.toLowerCase());
-        const scopable = statement.actions.filter((a) => !unscopable.includes(a.toLowerCase()));
+        const scopable = statement.actions.filter((a) => !UNSCOPABLE.has(a.toLowerCase()));
         if (scopable.length === 0 && statement.notActions.length === 0) continue;
         report(
           document.owner.address,
