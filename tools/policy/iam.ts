@@ -70,6 +70,9 @@ export const ADMIN_MANAGED_POLICIES: readonly string[] = [
   "AdministratorAccess-AWSElasticBeanstalk",
 ];
 
+/** An account's root principal: `arn:<partition>:iam::<account>:root` (partition and account may be references) or a bare account id. */
+const ACCOUNT_ROOT = /^(arn:(aws[a-z-]*|\$\{[^}]+\}):iam::(\d{12}|\$\{[^}]+\}):root|\d{12})$/;
+
 const CONFUSED_DEPUTY_KEYS = ["aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths"];
 
 /**
@@ -80,7 +83,7 @@ function isKeyAdminDelegation(document: PolicyDocument, principals: readonly { t
   return (
     (document.owner.type === "aws_kms_key" || document.owner.type === "aws_kms_key_policy") &&
     principals.length > 0 &&
-    principals.every((p) => p.type === "AWS" && p.identifiers.every((id) => /^arn:aws[a-z-]*:iam::(\d{12}|\$\{[^}]+\}):root$/.test(id)))
+    principals.every((p) => p.type === "AWS" && p.identifiers.every((id) => ACCOUNT_ROOT.test(id)))
   );
 }
 
