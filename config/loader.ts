@@ -78,6 +78,7 @@ export function parseEnvironment(
     }
     return { problems };
   }
+  // reportInput: zod 4 leaves issue.input out by default, and a wrong-typed value would read as "is required".
   const parsed = environmentSchema.safeParse(document.toJS() ?? {}, { reportInput: true });
   if (!parsed.success) {
     problems.push(...problemsFromZod(file, parsed.error, (path) => allowedKeysAt(environmentSchema, path)));

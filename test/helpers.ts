@@ -85,3 +85,8 @@ export function onlyResource(stack: SynthesizedStack, type: string): Record<stri
 export function snapshotOf(stack: SynthesizedStack): unknown {
   return JSON.parse(stack.json.replace(/"version": "\d+\.\d+\.\d+"/, '"version": "<cdktf>"'));
 }
+
+/** Every stack of an environment as the policy suite reads it: the synthesized JSON and the production flag. */
+export function policyStacks(environment: EnvironmentConfig): { name: string; terraform: TerraformJson; production: boolean }[] {
+  return synthEnvironment(environment).map(({ name, terraform }) => ({ name, terraform, production: environment.production }));
+}

@@ -16,8 +16,13 @@ import { type SpawnSyncReturns, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { ConfigError } from "../config/errors";
+import { loadEnvironments } from "../config/loader";
+import { formatPolicyReport, type PolicyResult, runPolicySuite } from "./policy";
+import { readSynthOutput } from "./policy/synth-output";
 import { buildBaseline, classify, exitCode, formatReport, type ScanResult, type StackInput } from "./scan/classify";
 import { isObject, sanitizeStack, serializeStack } from "./scan/sanitize";
+import { scanSummary } from "./scan/summary";
 
 const CHECKOV_VERSION = "3.3.30";
 
@@ -174,6 +179,21 @@ function runCheckov(checkov: string, workDir: string): { output: unknown; errors
   return { output, errors };
 }
 
+/** The policy suite over the synth output; production per stack comes from the environment files. */
+function runProjectPolicies(outdir: string): PolicyResult {
+  let environments: { name: string; production: boolean }[];
+  try {
+    environments = loadEnvironments();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    log(`cannot read the environments for the policy suite:\n${error.message}`);
+    process.exit(1);
+  }
+  const { stacks, notes } = readSynthOutput(outdir, environments);
+  for (const note of notes) log(`note: ${note}`);
+  return runPolicySuite(stacks);
+}
+
 function main(): void {
   const options = parseArgs(process.argv.slice(2));
   const outdir = options.dir ?? synthesize();
@@ -204,8 +224,18 @@ function main(): void {
     }
 
     process.stdout.write(`${formatReport(result).join("\n")}\n`);
+    // checkov cannot read JSON-string values (policies, container definitions); the policy suite does.
+    const policy = runProjectPolicies(outdir);
+    process.stdout.write(`\n${formatPolicyReport(policy).join("\n")}\n\n${scanSummary(result, policy).join("\n")}\n`);
     log(`sanitized copies and per-stack .checkov.baseline files are in ${path.join(options.workDir, "stacks")}`);
-    process.exitCode = exitCode(result);
+    const checkovFailed = exitCode(result) !== 0;
+    const policyFailed = policy.violations.length > 0;
+    const checkovText = checkovFailed ? `${result.failures.length} unjustified failure(s), ${result.errors.length} error(s)` : "clean";
+    const policyText = policyFailed ? `${policy.violations.length} violation(s)` : "clean";
+    process.stdout.write(
+      `${checkovFailed || policyFailed ? "scan FAILED" : "scan passed"}: checkov ${checkovText}, policy suite ${policyText}\n`,
+    );
+    process.exitCode = checkovFailed || policyFailed ? 1 : 0;
   } finally {
     if (!options.dir) fs.rmSync(outdir, { recursive: true, force: true });
   }

@@ -4,6 +4,7 @@ import { GlueCatalogDatabase } from "@cdktf/provider-aws/lib/glue-catalog-databa
 import { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
 import { Construct } from "constructs";
 import { justify } from "../justify";
+import { protectFromDestroy } from "../protection";
 import { SecureBucket } from "../storage/secure-bucket";
 import { assertProps } from "../validation";
 import { type FlowLogField, glueColumns } from "./fields";
@@ -61,10 +62,14 @@ export class FlowLogAnalytics extends Construct {
     ]);
     const glueName = `${props.namePrefix.replace(/-/g, "_")}_flow_logs`;
 
-    this.database = new GlueCatalogDatabase(this, "database", {
-      name: glueName,
-      description: `VPC flow logs of ${props.namePrefix}`,
-    });
+    // The catalog holds no data, but dropping it breaks every saved query and dashboard that names it.
+    this.database = protectFromDestroy(
+      new GlueCatalogDatabase(this, "database", {
+        name: glueName,
+        description: `VPC flow logs of ${props.namePrefix}`,
+      }),
+      props.production,
+    );
 
     // The prefix AWS writes with Parquet + hive-compatible + per-hour partitions:
     // AWSLogs/aws-account-id=<id>/aws-service=vpcflowlogs/aws-region=<region>/year=<yyyy>/month=<mm>/day=<dd>/hour=<hh>/

@@ -382,7 +382,7 @@ export function formatReport(result: ScanResult): string[] {
 
 export function verdict(result: ScanResult): string {
   const ok = exitCode(result) === 0;
-  return `scan ${ok ? "passed" : "FAILED"}: ${result.failures.length} unjustified failure(s), ${result.justified.length} justified, ${result.stale.length} stale justification(s), ${result.errors.length} error(s)`;
+  return `checkov ${ok ? "passed" : "FAILED"}: ${result.failures.length} unjustified failure(s), ${result.justified.length} justified, ${result.stale.length} stale justification(s), ${result.errors.length} error(s)`;
 }
 
 export function exitCode(result: ScanResult): 0 | 1 {

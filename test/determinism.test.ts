@@ -1,0 +1,62 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { promisify } from "node:util";
+import { ENVIRONMENTS_DIR, shippedEnvironment, synthEnvironment } from "./helpers";
+
+// Contract 5: two synths of the same input give identical bytes, through the real entry point.
+
+const ROOT = join(__dirname, "..");
+
+/** Every file under `dir`, as sorted paths relative to it. */
+function filesUnder(dir: string, base = dir): string[] {
+  return readdirSync(dir)
+    .flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? filesUnder(path, base) : [relative(base, path)];
+    })
+    .sort();
+}
+
+describe("synth determinism", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "determinism-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("two runs of main.ts into different folders write the same files, byte for byte", async () => {
+    const run = promisify(execFile);
+    const outdirs = [join(dir, "first"), join(dir, "second")];
+    // Both runs at once: the comparison also catches output that depends on timing.
+    await Promise.all(
+      outdirs.map((outdir) =>
+        run(join(ROOT, "node_modules", ".bin", "tsx"), ["main.ts"], {
+          cwd: ROOT,
+          env: { ...process.env, CDKTF_OUTDIR: outdir, INFRA_CONFIG_DIR: "", CHECKPOINT_DISABLE: "1" },
+        }),
+      ),
+    );
+    const [first, second] = outdirs.map((outdir) => filesUnder(outdir)) as [string[], string[]];
+    expect(second).toEqual(first);
+    for (const file of first) {
+      expect({ file, same: readFileSync(join(outdirs[0]!, file)).equals(readFileSync(join(outdirs[1]!, file))) }).toEqual({
+        file,
+        same: true,
+      });
+    }
+    const environments = readdirSync(ENVIRONMENTS_DIR)
+      .filter((name) => /\.ya?ml$/.test(name))
+      .map((name) => name.replace(/\.ya?ml$/, ""))
+      .sort();
+    expect(environments).toEqual(["dev", "prod"]);
+    expect(readdirSync(join(outdirs[0]!, "stacks")).sort()).toEqual(environments.map((env) => `${env}-network`));
+    // The tests (snapshots, policy suite) read the same bytes main.ts writes, justifications included.
+    for (const env of environments) {
+      for (const stack of synthEnvironment(shippedEnvironment(env))) {
+        expect(stack.json).toBe(readFileSync(join(outdirs[0]!, "stacks", stack.name, "cdk.tf.json"), "utf8"));
+      }
+    }
+  }, 60_000);
+});

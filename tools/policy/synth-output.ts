@@ -1,0 +1,28 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { StackInput } from "./types";
+
+/** Layers a stack name can end with (design.md contract 1). */
+const LAYERS = ["network", "ecs", "eks", "eks-addons"];
+
+/**
+ * The stacks of a synth output folder (`<outdir>/stacks/<stack>/cdk.tf.json`), each marked production
+ * when the environment its name starts with (`<env>-<layer>`) is. A stack that matches no environment
+ * is checked as production, the strictest choice, and named in `notes`.
+ */
+export function readSynthOutput(
+  outdir: string,
+  environments: readonly { readonly name: string; readonly production: boolean }[],
+): { stacks: StackInput[]; notes: string[] } {
+  const stacksDir = join(outdir, "stacks");
+  const stacks: StackInput[] = [];
+  const notes: string[] = [];
+  for (const name of readdirSync(stacksDir).sort()) {
+    const file = join(stacksDir, name, "cdk.tf.json");
+    if (!existsSync(file)) continue;
+    const environment = environments.find((e) => LAYERS.some((layer) => name === `${e.name}-${layer}`));
+    if (!environment) notes.push(`${name} matches no environment file; checked as production (strictest)`);
+    stacks.push({ name, terraform: JSON.parse(readFileSync(file, "utf8")) as object, production: environment?.production ?? true });
+  }
+  return { stacks, notes };
+}
