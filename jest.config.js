@@ -1,4 +1,4 @@
-// @swc/jest instead of ts-jest: ts-jest does not work with TypeScript 7, and swc is much faster.
+// @swc/jest: the TypeScript-compiler-based jest transformers do not work with TypeScript 7, and swc is much faster.
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
