@@ -5,7 +5,7 @@ import { configurationReference } from "../config/reference";
 import { ENVIRONMENTS_DIR, SHIPPED_ENVIRONMENTS } from "./helpers";
 
 describe("config/environment.schema.json", () => {
-  it("is generated from the zod schema (run `npm run schema` after changing config/schema.ts)", () => {
+  it("is generated from the zod schema (run `npm run generate` after changing config/schema.ts)", () => {
     expect(readFileSync(join(__dirname, "..", "config", "environment.schema.json"), "utf8")).toBe(environmentJsonSchema());
   });
 
@@ -28,7 +28,7 @@ describe("config/environment.schema.json", () => {
 });
 
 describe("docs/configuration.md", () => {
-  it("is generated from the zod schema (run `npm run schema` after changing config/schema.ts)", () => {
+  it("is generated from the zod schema (run `npm run generate` after changing config/schema.ts)", () => {
     expect(readFileSync(join(__dirname, "..", "docs", "configuration.md"), "utf8")).toBe(configurationReference());
   });
 });

@@ -75,7 +75,7 @@ describe("rules", () => {
     }
   });
 
-  it("are listed in docs/policy-suite.md as generated (npx tsx tools/policy/generate-docs.ts)", () => {
+  it("are listed in docs/policy-suite.md as generated (npm run generate)", () => {
     const doc = readFileSync(join(__dirname, "..", "docs", "policy-suite.md"), "utf8");
     expect(doc).toContain(`-->\n${ruleTableMarkdown().join("\n")}\n<!-- rules:end -->`);
   });

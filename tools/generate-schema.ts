@@ -1,4 +1,4 @@
-// npm run schema: writes the JSON Schema and the configuration reference from config/schema.ts.
+// npm run generate (with the policy-suite generators): writes the JSON Schema and the configuration reference from config/schema.ts.
 // test/config-schema.test.ts fails when either is stale.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
