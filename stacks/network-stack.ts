@@ -15,7 +15,7 @@ export interface NetworkOutputs {
   readonly intraSubnetIds: string[];
 }
 
-/** `<env>-network`: the VPC, its subnet tiers, NAT, endpoints (and flow logs). */
+/** `<env>-network`: the VPC, its subnet tiers, NAT, endpoints, and flow logs with their analysis. */
 export class NetworkStack extends EnvironmentStack {
   readonly network: VpcNetwork;
   readonly endpoints: VpcEndpoints;
