@@ -51,6 +51,17 @@ export function loadEnvironments(dir: string = process.env.INFRA_CONFIG_DIR || D
   return environments;
 }
 
+/** For command-line tools: the environments, or their problems printed in the contract format and exit 1. */
+export function loadEnvironmentsOrExit(): EnvironmentConfig[] {
+  try {
+    return loadEnvironments();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
 /** Validates one environment file's text; pure, so tests can feed it strings. */
 export function parseEnvironment(
   file: string,

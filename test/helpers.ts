@@ -6,6 +6,7 @@ import { parseEnvironment } from "../config/loader";
 import type { EnvironmentConfig } from "../config/schema";
 import { addEnvironmentStacks } from "../stacks";
 import type { EnvironmentStack } from "../stacks/environment-stack";
+import type { TerraformJson as StackJson } from "../tools/policy/types";
 
 export const ENVIRONMENTS_DIR = join(__dirname, "..", "config", "environments");
 export const SHIPPED_ENVIRONMENTS = ["dev", "prod"] as const;
@@ -30,13 +31,10 @@ export interface SynthesizedStack {
   readonly terraform: TerraformJson;
 }
 
-export interface TerraformJson {
-  resource?: Record<string, Record<string, Record<string, unknown>>>;
-  data?: Record<string, Record<string, Record<string, unknown>>>;
+/** The policy suite's view of cdk.tf.json, with the blocks tests also read. */
+export interface TerraformJson extends StackJson {
   output?: Record<string, { value: unknown }>;
-  provider?: Record<string, Record<string, unknown>[]>;
   terraform?: Record<string, unknown>;
-  [key: string]: unknown;
 }
 
 /**

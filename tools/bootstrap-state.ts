@@ -3,18 +3,10 @@
 // section, and cannot live in a stack that stores its own state in it. This prints (or, with --apply,
 // runs) the AWS CLI calls that create it hardened: versioned, encrypted, private, TLS-only.
 import { spawnSync } from "node:child_process";
-import { ConfigError } from "../config/errors";
-import { loadEnvironments } from "../config/loader";
+import { loadEnvironmentsOrExit } from "../config/loader";
 
 const [envName, flag] = process.argv.slice(2);
-let environments: ReturnType<typeof loadEnvironments>;
-try {
-  environments = loadEnvironments();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
-}
+const environments = loadEnvironmentsOrExit();
 const environment = environments.find((e) => e.name === envName);
 if (!environment?.state) {
   const withState = environments.filter((e) => e.state).map((e) => e.name);

@@ -16,8 +16,7 @@ import { type SpawnSyncReturns, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ConfigError } from "../config/errors";
-import { loadEnvironments } from "../config/loader";
+import { loadEnvironmentsOrExit } from "../config/loader";
 import { formatPolicyReport, type PolicyResult, runPolicySuite } from "./policy";
 import { readSynthOutput } from "./policy/synth-output";
 import { buildBaseline, classify, exitCode, formatReport, type ScanResult, type StackInput } from "./scan/classify";
@@ -181,15 +180,7 @@ function runCheckov(checkov: string, workDir: string): { output: unknown; errors
 
 /** The policy suite over the synth output; production per stack comes from the environment files. */
 function runProjectPolicies(outdir: string): PolicyResult {
-  let environments: { name: string; production: boolean }[];
-  try {
-    environments = loadEnvironments();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    log(`cannot read the environments for the policy suite:\n${error.message}`);
-    process.exit(1);
-  }
-  const { stacks, notes } = readSynthOutput(outdir, environments);
+  const { stacks, notes } = readSynthOutput(outdir, loadEnvironmentsOrExit());
   for (const note of notes) log(`note: ${note}`);
   return runPolicySuite(stacks);
 }

@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError } from "../../config/errors";
-import { loadEnvironments } from "../../config/loader";
+import { loadEnvironmentsOrExit } from "../../config/loader";
 import { formatPolicyReport, runPolicySuite } from "./index";
 import { readSynthOutput } from "./synth-output";
 
@@ -14,15 +13,7 @@ function main(): number {
     process.stderr.write(`${join(outdir, "stacks")}: no synth output; run npx cdktf synth (or pass the outdir)\n`);
     return 1;
   }
-  let environments: { name: string; production: boolean }[];
-  try {
-    environments = loadEnvironments();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return 1;
-  }
-  const { stacks, notes } = readSynthOutput(outdir, environments);
+  const { stacks, notes } = readSynthOutput(outdir, loadEnvironmentsOrExit());
   for (const note of notes) process.stdout.write(`note: ${note}\n`);
   const result = runPolicySuite(stacks);
   process.stdout.write(`${formatPolicyReport(result).join("\n")}\n`);
