@@ -65,7 +65,9 @@ export function problemsFromZod(file: string, error: z.ZodError, allowedKeys: (p
         break;
       case "invalid_type": {
         const expected = TYPE_NAMES[issue.expected] ?? issue.expected;
-        const message = issue.input === undefined ? `is required (${expected})` : `must be ${expected}, got ${describeValue(issue.input)}`;
+        // A schema may explain why a key is required ("is required: ..."); otherwise name the expected type.
+        const required = issue.message.startsWith("is required") ? issue.message : `is required (${expected})`;
+        const message = issue.input === undefined ? required : `must be ${expected}, got ${describeValue(issue.input)}`;
         problems.push({ file, path: dottedPath(path), message });
         break;
       }

@@ -41,11 +41,16 @@ const zoneName = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, "must be a
 const awsSection = z
   .strictObject({
     region,
+    // Required: without allowed_account_ids a copied environment applies into whatever account the caller's credentials reach.
     accountId: z
-      .string()
+      .string({
+        error: (issue) =>
+          issue.input === undefined
+            ? 'is required: the 12-digit account this environment deploys to, in quotes (e.g. "123456789012"); the provider refuses every other account'
+            : undefined,
+      })
       .regex(/^\d{12}$/, 'must be a 12-digit AWS account id in quotes, e.g. "123456789012"')
-      .optional()
-      .describe("Account the environment lives in. When set, the provider refuses to run against any other account (allowed_account_ids)."),
+      .describe("Account the environment lives in. The provider and the state backend refuse to run against any other account (allowed_account_ids)."),
     deployRoleArn: z
       .string()
       .regex(

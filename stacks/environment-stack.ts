@@ -24,7 +24,7 @@ export abstract class EnvironmentStack extends TerraformStack {
 
     new AwsProvider(this, "aws", {
       region: aws.region,
-      allowedAccountIds: aws.accountId ? [aws.accountId] : undefined,
+      allowedAccountIds: [aws.accountId],
       assumeRole: aws.deployRoleArn ? [{ roleArn: aws.deployRoleArn, sessionName: `cdktf-${this.node.id}` }] : undefined,
       defaultTags: [
         {
@@ -46,7 +46,7 @@ export abstract class EnvironmentStack extends TerraformStack {
         region: state.region ?? aws.region,
         encrypt: true,
         kmsKeyId: state.kmsKeyArn,
-        allowedAccountIds: aws.accountId ? [aws.accountId] : undefined,
+        allowedAccountIds: [aws.accountId],
         assumeRole: aws.deployRoleArn ? { roleArn: aws.deployRoleArn } : undefined,
       });
       // S3-native state locking (Terraform >= 1.10) replaces the DynamoDB lock table; cdktf 0.21 has no typed option.

@@ -1,4 +1,3 @@
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { VpcFlowLogs } from "../lib/flow-logs/vpc-flow-logs";
@@ -47,9 +46,7 @@ export class NetworkStack extends EnvironmentStack {
       interfaceServices: network.interfaceEndpoints,
     });
 
-    // Bucket names embed the account id: the configured one when set (readable, fixed at synth),
-    // otherwise the deploying account, looked up at plan time.
-    const accountId = aws.accountId ?? new DataAwsCallerIdentity(this, "current").accountId;
+    const accountId = aws.accountId;
     this.flowLogs = new VpcFlowLogs(this, "flow-logs", {
       namePrefix: this.namePrefix,
       vpcId: this.network.vpc.id,

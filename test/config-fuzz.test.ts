@@ -8,7 +8,7 @@ import { parse, stringify } from "yaml";
 import { formatProblem } from "../config/errors";
 import { parseEnvironment } from "../config/loader";
 import { runPolicySuite } from "../tools/policy";
-import { ENVIRONMENTS_DIR, policyStacks, SHIPPED_ENVIRONMENTS } from "./helpers";
+import { FIXTURE_ENVIRONMENTS, FIXTURE_ENVIRONMENTS_DIR, policyStacks } from "./helpers";
 
 // Property: every mutation of a shipped environment file either synthesizes (and passes the policy
 // suite) or fails with contract-3 lines `<file>: <field.path>: <message>`, never with a stack trace.
@@ -23,7 +23,7 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Path = (string | number)[];
 
 const documents = Object.fromEntries(
-  SHIPPED_ENVIRONMENTS.map((name) => [name, parse(readFileSync(join(ENVIRONMENTS_DIR, `${name}.yaml`), "utf8")) as Json]),
+  FIXTURE_ENVIRONMENTS.map((name) => [name, parse(readFileSync(join(FIXTURE_ENVIRONMENTS_DIR, `${name}.yaml`), "utf8")) as Json]),
 );
 
 /** Every path of a document (not the root), in document order. */
@@ -123,7 +123,7 @@ describe("config fuzzing", () => {
     let synthesized = 0;
     let rejected = 0;
     fc.assert(
-      fc.property(fc.constantFrom(...SHIPPED_ENVIRONMENTS), fc.array(mutation, { minLength: 1, maxLength: 3 }), (name, mutations) => {
+      fc.property(fc.constantFrom(...FIXTURE_ENVIRONMENTS), fc.array(mutation, { minLength: 1, maxLength: 3 }), (name, mutations) => {
         const document = structuredClone(documents[name]!);
         for (const m of mutations) mutate(document, m);
         const file = `${name}.yaml`;

@@ -282,7 +282,7 @@ describe("loadEnvironments", () => {
       dirWith({
         "x.yaml": stringify({
           repository: "r",
-          aws: { region: "eu-west-1" },
+          aws: { region: "eu-west-1", accountId: "111122223333" },
           network: { cidr: "10.0.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b"] },
         }),
       }),

@@ -7,10 +7,15 @@ import { protectFromDestroy } from "../lib/protection";
 import { runPolicySuite } from "../tools/policy";
 import { DATA_LOSS_RULES, STATEFUL_TYPES } from "../tools/policy/data-loss";
 import { DELETION_PROTECTION } from "../tools/policy/provider-lists.generated";
-import { policyStacks, SHIPPED_ENVIRONMENTS, shippedEnvironment, synthEnvironment } from "./helpers";
+import { configuredEnvironments, FIXTURE_ENVIRONMENTS, fixtureEnvironment, policyStacks, synthEnvironment } from "./helpers";
 
-describe.each(SHIPPED_ENVIRONMENTS)("%s: data-loss guards", (name) => {
-  const environment = shippedEnvironment(name);
+// The fixtures pin one production and one non-production scenario; every configured environment is checked too.
+const environments = [
+  ...FIXTURE_ENVIRONMENTS.map((name) => [`fixture ${name}`, fixtureEnvironment(name)] as const),
+  ...configuredEnvironments().map((environment) => [`config/environments/${environment.name}`, environment] as const),
+];
+
+describe.each(environments)("%s: data-loss guards", (_label, environment) => {
   const stacks = synthEnvironment(environment);
 
   it("pass every data-loss rule with the environment's production flag", () => {
@@ -43,9 +48,9 @@ describe.each(SHIPPED_ENVIRONMENTS)("%s: data-loss guards", (name) => {
   });
 });
 
-it("prod is the production environment and dev is not (the guards above are not vacuous)", () => {
-  expect(shippedEnvironment("prod").production).toBe(true);
-  expect(shippedEnvironment("dev").production).toBe(false);
+it("the fixtures hold a production and a non-production environment (the guards above are not vacuous)", () => {
+  expect(fixtureEnvironment("prod").production).toBe(true);
+  expect(fixtureEnvironment("dev").production).toBe(false);
 });
 
 describe("protectFromDestroy and the data-loss rules on real constructs", () => {

@@ -4,15 +4,15 @@ import {
   environmentFromYaml,
   onlyResource,
   resources,
-  SHIPPED_ENVIRONMENTS,
+  FIXTURE_ENVIRONMENTS,
   type SynthesizedStack,
-  shippedEnvironment,
+  fixtureEnvironment,
   stackOf,
   synthEnvironment,
 } from "./helpers";
 
 const synthesized = Object.fromEntries(
-  SHIPPED_ENVIRONMENTS.map((name) => [name, stackOf(synthEnvironment(shippedEnvironment(name)), "network")]),
+  FIXTURE_ENVIRONMENTS.map((name) => [name, stackOf(synthEnvironment(fixtureEnvironment(name)), "network")]),
 );
 
 type Statement = Record<string, unknown> & { condition?: { test: string; variable: string; values: string[] }[] };
@@ -27,9 +27,9 @@ const conditionsOf = (statement: Statement) => Object.fromEntries((statement.con
 /** Identifiers a query reads: double-quoted names. */
 const quotedIdentifiers = (sql: string) => [...sql.matchAll(/"([a-z_]+)"/g)].map((m) => m[1]!);
 
-describe.each(SHIPPED_ENVIRONMENTS)("%s flow logs", (name) => {
+describe.each(FIXTURE_ENVIRONMENTS)("%s flow logs", (name) => {
   const stack = synthesized[name]!;
-  const environment = shippedEnvironment(name);
+  const environment = fixtureEnvironment(name);
   const settings = environment.network.flowLogs;
   const fields = flowLogFields(settings.extraFields);
   const flowLogs = Object.values(resources(stack, "aws_flow_log"));
@@ -228,7 +228,7 @@ describe("CloudWatch destination (prod)", () => {
 
   it("saves a Logs Insights query per applicable question, parsing records with the field list", () => {
     const definitions = Object.values(resources(prod, "aws_cloudwatch_query_definition"));
-    const fields = flowLogFields(shippedEnvironment("prod").network.flowLogs.extraFields);
+    const fields = flowLogFields(fixtureEnvironment("prod").network.flowLogs.extraFields);
     expect(definitions.map((d) => String(d.name).replace("prod/vpc-flow-logs/", "")).sort()).toEqual(
       Object.values(resources(prod, "aws_athena_named_query"))
         .map((q) => String(q.name).replace("prod-", ""))
@@ -252,7 +252,7 @@ describe("CloudWatch-only environment", () => {
     synthEnvironment(
       environmentFromYaml(`
 repository: test
-aws: { region: eu-west-1 }
+aws: { region: eu-west-1, accountId: "111122223333" }
 network:
   cidr: 10.0.0.0/16
   availabilityZones: [eu-west-1a, eu-west-1b]

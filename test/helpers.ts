@@ -2,19 +2,27 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
-import { parseEnvironment } from "../config/loader";
+import { loadEnvironments, parseEnvironment } from "../config/loader";
 import type { EnvironmentConfig } from "../config/schema";
 import { addEnvironmentStacks } from "../stacks";
 import type { EnvironmentStack } from "../stacks/environment-stack";
 import type { TerraformJson as StackJson } from "../tools/policy/types";
 
+/** The environments the app synthesizes; tests over them hold for any valid set of files a fork keeps here. */
 export const ENVIRONMENTS_DIR = join(__dirname, "..", "config", "environments");
-export const SHIPPED_ENVIRONMENTS = ["dev", "prod"] as const;
+/** Scenario environments that snapshots and specific assertions pin (copies of the shipped ones at the time). */
+export const FIXTURE_ENVIRONMENTS_DIR = join(__dirname, "fixtures", "environments");
+export const FIXTURE_ENVIRONMENTS = ["dev", "prod"] as const;
 
-/** A shipped environment file, validated; throws with the problems if it is invalid. */
-export function shippedEnvironment(name: string): EnvironmentConfig {
-  const file = join(ENVIRONMENTS_DIR, `${name}.yaml`);
+/** A fixture environment, validated; throws with the problems if it is invalid. */
+export function fixtureEnvironment(name: (typeof FIXTURE_ENVIRONMENTS)[number]): EnvironmentConfig {
+  const file = join(FIXTURE_ENVIRONMENTS_DIR, `${name}.yaml`);
   return environmentFromYaml(readFileSync(file, "utf8"), name);
+}
+
+/** Every environment in config/environments, as the app loads them (whatever a fork has added). */
+export function configuredEnvironments(): EnvironmentConfig[] {
+  return loadEnvironments(ENVIRONMENTS_DIR);
 }
 
 /** Validates YAML text as environment `name`; throws with the problems if it is invalid. */

@@ -2,20 +2,20 @@ import {
   environmentFromYaml,
   onlyResource,
   resources,
-  SHIPPED_ENVIRONMENTS,
-  shippedEnvironment,
+  FIXTURE_ENVIRONMENTS,
+  fixtureEnvironment,
   snapshotOf,
   stackOf,
   synthEnvironment,
 } from "./helpers";
 
 const synthesized = Object.fromEntries(
-  SHIPPED_ENVIRONMENTS.map((name) => [name, stackOf(synthEnvironment(shippedEnvironment(name)), "network")]),
+  FIXTURE_ENVIRONMENTS.map((name) => [name, stackOf(synthEnvironment(fixtureEnvironment(name)), "network")]),
 );
 
-describe.each(SHIPPED_ENVIRONMENTS)("%s-network", (name) => {
+describe.each(FIXTURE_ENVIRONMENTS)("%s-network", (name) => {
   const stack = synthesized[name]!;
-  const environment = shippedEnvironment(name);
+  const environment = fixtureEnvironment(name);
   const zones = environment.network.availabilityZones;
 
   it("matches the reviewed snapshot", () => {
@@ -86,7 +86,7 @@ describe.each(SHIPPED_ENVIRONMENTS)("%s-network", (name) => {
 describe("NAT gateway modes", () => {
   const base = (mode: string) => `
 repository: test
-aws: { region: eu-west-1 }
+aws: { region: eu-west-1, accountId: "111122223333" }
 network:
   cidr: 10.0.0.0/16
   availabilityZones: [eu-west-1a, eu-west-1b, eu-west-1c]
@@ -147,7 +147,7 @@ describe("interface endpoints", () => {
 });
 
 describe("provider and backend", () => {
-  it("dev: local backend with a checkout-independent path, default tags, no account lock", () => {
+  it("dev: local backend with a checkout-independent path, default tags, provider locked to its own account", () => {
     const { terraform } = synthesized.dev!;
     expect(terraform.terraform?.backend).toEqual({ local: { path: "../../../terraform.dev-network.tfstate" } });
     const provider = terraform.provider?.aws?.[0];
@@ -162,7 +162,7 @@ describe("provider and backend", () => {
         },
       },
     ]);
-    expect(provider?.allowed_account_ids).toBeUndefined();
+    expect(provider?.allowed_account_ids).toEqual([fixtureEnvironment("dev").aws.accountId]);
     expect(provider?.assume_role).toBeUndefined();
   });
 

@@ -9,7 +9,7 @@ import { justify } from "../lib/justify";
 import { ALL_RULES, formatPolicyReport, ruleTableMarkdown, runPolicySuite } from "../tools/policy";
 import { readSynthOutput } from "../tools/policy/synth-output";
 import { type FixtureStack, goodStack } from "./fixtures/policy-stacks";
-import { environmentFromYaml, policyStacks, SHIPPED_ENVIRONMENTS, shippedEnvironment } from "./helpers";
+import { configuredEnvironments, environmentFromYaml, FIXTURE_ENVIRONMENTS, fixtureEnvironment, policyStacks } from "./helpers";
 
 const POLICY_ID = /^POL-[A-Z0-9]+-\d+$/;
 
@@ -29,11 +29,12 @@ const R = (t: FixtureStack["terraform"]) => t.resource;
 const doc = (t: FixtureStack["terraform"], name: string) => t.data.aws_iam_policy_document[name];
 
 describe("shipped environments", () => {
-  const stacks = SHIPPED_ENVIRONMENTS.flatMap((name) => policyStacks(shippedEnvironment(name)));
+  const environments = [...FIXTURE_ENVIRONMENTS.map(fixtureEnvironment), ...configuredEnvironments()];
+  const stacks = environments.flatMap((environment) => policyStacks(environment));
 
   it("every stack of every environment passes every rule; each exception has a reason", () => {
     const result = runPolicySuite(stacks);
-    expect(result.stacks).toEqual(SHIPPED_ENVIRONMENTS.map((env) => `${env}-network`));
+    expect(result.stacks).toEqual(stacks.map((stack) => stack.name));
     expect(result.violations).toEqual([]);
     for (const exception of result.exceptions) expect(exception.reason.length).toBeGreaterThanOrEqual(20);
     expect(result.unusedJustifications).toEqual([]);
