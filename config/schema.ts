@@ -50,7 +50,9 @@ const awsSection = z
             : undefined,
       })
       .regex(/^\d{12}$/, 'must be a 12-digit AWS account id in quotes, e.g. "123456789012"')
-      .describe("Account the environment lives in. The provider and the state backend refuse to run against any other account (allowed_account_ids)."),
+      .describe(
+        "Account the environment lives in. The provider and the state backend refuse to run against any other account (allowed_account_ids).",
+      ),
     deployRoleArn: z
       .string()
       .regex(

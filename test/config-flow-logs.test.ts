@@ -19,7 +19,7 @@ describe("network.flowLogs config", () => {
     const result = parseEnvironment(
       "test.yaml",
       "test",
-      "repository: test\naws: { region: eu-west-1, accountId: \"111122223333\" }\nnetwork: { cidr: 10.0.0.0/16, availabilityZones: [eu-west-1a, eu-west-1b] }\n",
+      'repository: test\naws: { region: eu-west-1, accountId: "111122223333" }\nnetwork: { cidr: 10.0.0.0/16, availabilityZones: [eu-west-1a, eu-west-1b] }\n',
     );
     if ("problems" in result) throw new Error(JSON.stringify(result.problems));
     expect(result.environment.network.flowLogs).toEqual({

@@ -2,11 +2,11 @@ import { BASE_FLOW_LOG_FIELDS, columnName, type FlowLogField, flowLogFields, log
 import { athenaQueries, FLOW_LOG_QUERIES, type FlowLogQuerySpec, insightsQueries, PARTITION_KEYS } from "../lib/flow-logs/queries";
 import {
   environmentFromYaml,
+  FIXTURE_ENVIRONMENTS,
+  fixtureEnvironment,
   onlyResource,
   resources,
-  FIXTURE_ENVIRONMENTS,
   type SynthesizedStack,
-  fixtureEnvironment,
   stackOf,
   synthEnvironment,
 } from "./helpers";

@@ -1,9 +1,9 @@
 import {
   environmentFromYaml,
-  onlyResource,
-  resources,
   FIXTURE_ENVIRONMENTS,
   fixtureEnvironment,
+  onlyResource,
+  resources,
   snapshotOf,
   stackOf,
   synthEnvironment,
