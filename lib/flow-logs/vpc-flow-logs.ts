@@ -1,11 +1,21 @@
 import { Construct } from "constructs";
-import type { FlowLogSettings } from "../../config/schema";
 import { type FlowLogField, flowLogFields } from "./fields";
 import { FlowLogAnalytics } from "./flow-log-analytics";
 import { FlowLogBucket } from "./flow-log-bucket";
 import { FlowLogDelivery } from "./flow-log-delivery";
 import { FlowLogInsightsQueries } from "./flow-log-insights-queries";
 import { FlowLogKey } from "./flow-log-key";
+
+/** Where flow logs go, what they record and how long they are kept; the stack maps network.flowLogs onto it. */
+export interface FlowLogSettings {
+  readonly destinations: readonly ("s3" | "cloudwatch")[];
+  /** Fields recorded after the base format, in order. */
+  readonly extraFields: readonly FlowLogField[];
+  readonly s3RetentionDays: number;
+  readonly cloudwatchRetentionDays: number;
+  /** Athena cancels a workgroup query after scanning this many MB. */
+  readonly athenaBytesScannedCutoffMb: number;
+}
 
 export interface VpcFlowLogsProps {
   readonly namePrefix: string;
