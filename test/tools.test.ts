@@ -2,7 +2,6 @@ import { execFile } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { stacksInDependencyOrder } from "../tools/plan-environment";
 import { FIXTURE_ENVIRONMENTS_DIR } from "./helpers";
 
