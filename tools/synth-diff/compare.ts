@@ -75,7 +75,8 @@ export function compareStack(
   const renamed = findRenames(removedAll, addedAll);
   const renamedFrom = new Set(renamed.map((r) => r.from));
   const renamedTo = new Set(renamed.map((r) => r.to));
-  const settings = attributeChanges(settingsOf(before ?? {}), settingsOf(after ?? {}));
+  // An added or removed stack brings or takes its provider and backend blocks: nothing to read there.
+  const settings = before && after ? attributeChanges(settingsOf(before), settingsOf(after)) : [];
   const removed = removedAll.filter((item) => !renamedFrom.has(item.address));
   const added = addedAll.filter((item) => !renamedTo.has(item.address));
   const status = !before

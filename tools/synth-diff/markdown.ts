@@ -23,7 +23,7 @@ export function renderMarkdown(diff: SynthDiff, options: RenderOptions = {}): st
   const pointer = options.fullReport ?? "the full report (the synth-diff CI artifact)";
   const head = [MARKER, `## Synth diff: ${headline(diff)}`, ""];
   const changedStacks = diff.stacks.filter((s) => s.status !== "unchanged");
-  if (changedStacks.length === 0) return `${head.join("\n")}No infrastructure changes: every stack synthesizes to the same Terraform.\n`;
+  if (changedStacks.length === 0) return `${head.join("\n")}\nNo infrastructure changes: every stack synthesizes to the same Terraform.\n`;
 
   const top: string[][] = [];
   if (diff.replacements.length > 0) {
@@ -189,37 +189,39 @@ function code(text: string): string {
  * one-line summaries of the rest, and a note that says what was left out and where the rest is.
  */
 function truncated(head: string[], top: string[][], sections: Section[], tail: string[], limit: number, pointer: string): string {
-  const note = (left: string) => `**Truncated to fit a pull-request comment**: ${left} left out; see ${pointer}.`;
-  const reserve = note("999 lines and 999 stack sections").length + 2;
+  const note = (left: string) => `**Truncated to fit a pull-request comment**: ${left}; see ${pointer}.`;
+  const reserve =
+    note("999 replacement and risk lines left out, 999 stack sections cut to their summary line, 999 stack sections left out").length + 2;
   const out = [...head];
   let size = out.join("\n").length;
-  let linesLeft = 0;
   const add = (line: string) => {
     if (size + line.length + 1 + reserve > limit) return false;
     out.push(line);
     size += line.length + 1;
     return true;
   };
-  for (const lines of top) {
-    for (const line of lines) if (!add(line)) linesLeft++;
-  }
+  // In order: once a line does not fit, the rest are counted, so no risk note is skipped for a later, shorter one.
+  const topLines = top.flat();
+  let fitted = 0;
+  while (fitted < topLines.length && add(topLines[fitted]!)) fitted++;
+  const linesLeft = topLines.slice(fitted).filter((line) => line !== "").length;
+  let summarized = 0;
   let sectionsLeft = 0;
   for (const section of sections) {
     const text = section.full.join("\n");
     if (size + text.length + 1 + reserve <= limit) {
       out.push(...section.full);
       size += text.length + 1;
-    } else if (!section.summaryOnly.every(add)) {
-      sectionsLeft++;
-    }
+    } else if (section.summaryOnly.every(add)) summarized++;
+    else sectionsLeft++;
   }
   for (const line of tail) add(line);
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   const left = [
-    linesLeft > 0 ? `${linesLeft} lines of replacements and risk notes` : "",
-    sectionsLeft > 0 ? `${sectionsLeft} stack sections` : "",
-  ]
-    .filter(Boolean)
-    .join(" and ");
-  out.push("", note(left || "stack details"), "");
+    linesLeft > 0 ? `${plural(linesLeft, "replacement or risk line", "replacement and risk lines")} left out` : "",
+    summarized > 0 ? `${plural(summarized, "stack section", "stack sections")} cut to a summary line` : "",
+    sectionsLeft > 0 ? `${plural(sectionsLeft, "stack section", "stack sections")} left out` : "",
+  ].filter(Boolean);
+  out.push("", note(left.join(", ")), "");
   return out.join("\n");
 }

@@ -32,7 +32,7 @@ export const encryptionAndLogging: RiskRule = (stack, note) => [
         .map((change) =>
           note(
             item.address,
-            `encryption setting removed or turned off (${renderPath(change.path)}: ${show(change.old)} -> ${show(change.new)})`,
+            `encryption setting removed or turned off (\`${renderPath(change.path)}\` was ${show(change.old)}, now ${show(change.new)})`,
           ),
         ),
     ),
@@ -40,7 +40,8 @@ export const encryptionAndLogging: RiskRule = (stack, note) => [
     if (!before) return [];
     const notes: string[] = [];
     for (const path of LOGS) {
-      if (valueAt(before.body, path) === true && valueAt(after.body, path) !== true) notes.push(`${path.split(".")[0]} turned off`);
+      if (valueAt(before.body, path) === true && valueAt(after.body, path) !== true)
+        notes.push(`\`${path.split(".")[0]}\` turned off: requests are no longer logged`);
     }
     const dropped = listAt(before.body, "enabled_cluster_log_types").filter(
       (t) => !listAt(after.body, "enabled_cluster_log_types").includes(t),

@@ -12,15 +12,15 @@ export const protection: RiskRule = (stack, note) => [
     if (!before) return [];
     const notes: string[] = [];
     if (valueAt(before.body, "lifecycle.prevent_destroy") === true && valueAt(after.body, "lifecycle.prevent_destroy") !== true) {
-      notes.push("prevent_destroy removed: Terraform will no longer refuse to destroy it");
+      notes.push("`prevent_destroy` removed: Terraform will no longer refuse to destroy it");
     }
     for (const attribute of DELETION_PROTECTION) {
       if (before.body[attribute] === true && after.body[attribute] !== true)
-        notes.push(`${attribute} turned off: AWS will let it be deleted`);
+        notes.push(`\`${attribute}\` turned off: AWS will let it be deleted`);
     }
     for (const attribute of FORCE_DESTROY) {
       if (before.body[attribute] !== true && after.body[attribute] === true) {
-        notes.push(`${attribute} turned on: destroying it also deletes everything it holds`);
+        notes.push(`\`${attribute}\` turned on: destroying it also deletes everything it holds`);
       }
     }
     return notes.map((message) => note(after.address, message));
@@ -29,6 +29,9 @@ export const protection: RiskRule = (stack, note) => [
   ...leaving(stack)
     .filter((item) => valueAt(item.body, "lifecycle.prevent_destroy") === true)
     .map((item) =>
-      note(item.address, "protected resource (prevent_destroy) leaves the configuration: Terraform destroys it, the guard leaves with it"),
+      note(
+        item.address,
+        "protected resource (`prevent_destroy`) leaves the configuration: Terraform destroys it, because the guard leaves with it",
+      ),
     ),
 ];

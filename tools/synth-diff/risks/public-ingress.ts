@@ -34,14 +34,14 @@ export const publicIngress: RiskRule = (stack, note) =>
     const opened = openSources(after).filter((c) => !openSources(before).includes(c));
     const notes: string[] = opened.map((cidr) => `new public ingress: admits traffic from ${cidr} (anywhere on the internet)`);
     if (after.type === "aws_lb" && body.internal !== true && (!was || was.internal === true)) {
-      notes.push("internet-facing load balancer (internal = false): reachable from the internet");
+      notes.push("internet-facing load balancer (`internal` is not true): reachable from the internet");
     }
     if (after.type === "aws_subnet" && body.map_public_ip_on_launch === true && was?.map_public_ip_on_launch !== true) {
-      notes.push("map_public_ip_on_launch = true: every instance launched here gets a public IP address");
+      notes.push("`map_public_ip_on_launch` turned on: every instance launched here gets a public IP address");
     }
     if (after.type === "aws_ecs_service" && valueAt(body, "network_configuration.assign_public_ip") === true) {
       if (valueAt(was, "network_configuration.assign_public_ip") !== true)
-        notes.push("assign_public_ip = true: tasks get public IP addresses");
+        notes.push("`assign_public_ip` turned on: tasks get public IP addresses");
     }
     if (after.type === "aws_eks_cluster") {
       // endpoint_public_access defaults to true in the provider.
@@ -49,7 +49,7 @@ export const publicIngress: RiskRule = (stack, note) =>
       if (isPublic(body) && !isPublic(was)) {
         const cidrs = listAt(body, "vpc_config.public_access_cidrs");
         notes.push(
-          `public EKS API endpoint (endpoint_public_access): reachable from ${cidrs.length > 0 ? cidrs.join(", ") : "0.0.0.0/0 (the default)"}`,
+          `public EKS API endpoint (\`endpoint_public_access\`): reachable from ${cidrs.length > 0 ? cidrs.join(", ") : "0.0.0.0/0 (the default)"}`,
         );
       }
     }

@@ -18,12 +18,12 @@ export const scaling: RiskRule = (stack, note) =>
     const [maxWas, maxNow] = [valueAt(before.body, max), valueAt(after.body, max)];
     if (typeof maxWas === "number" && typeof maxNow === "number" && maxNow > maxWas) {
       notes.push(
-        `autoscaling maximum raised (${max} ${maxWas} -> ${maxNow}): check that what it calls (databases, caches, quotas) takes the extra load`,
+        `autoscaling maximum raised (\`${max}\` ${maxWas} -> ${maxNow}): check that what it calls (databases, caches, quotas) takes the extra load`,
       );
     }
     const [minWas, minNow] = [valueAt(before.body, min), valueAt(after.body, min)];
     if (typeof minWas === "number" && typeof minNow === "number" && minNow < minWas) {
-      notes.push(`autoscaling minimum lowered (${min} ${minWas} -> ${minNow}): check that it still survives losing one node or task`);
+      notes.push(`autoscaling minimum lowered (\`${min}\` ${minWas} -> ${minNow}): check that it still survives losing one node or task`);
     }
     return notes.map((message) => note(after.address, message));
   });

@@ -24,6 +24,6 @@ export const timeouts: RiskRule = (stack, note) =>
     .flatMap((item) =>
       item.changes.flatMap((change) => {
         const rule = TIMEOUTS.find(([pattern]) => pattern.test(attributeName(change.path)));
-        return rule ? [note(item.address, `${rule[1]} (${renderPath(change.path)}: ${show(change.old)} -> ${show(change.new)})`)] : [];
+        return rule ? [note(item.address, `${rule[1]} (\`${renderPath(change.path)}\` ${show(change.old)} -> ${show(change.new)})`)] : [];
       }),
     );
