@@ -21,6 +21,8 @@ export type Trigger = string | ConditionalTrigger;
 
 export interface ReplacementEntry {
   readonly triggers: readonly Trigger[];
+  /** What the replacement means for this type, when that lowers or raises the stakes. */
+  readonly note?: string;
   /** `revision`: the resource is immutable and each change registers a new revision that consumers roll to in place. */
   readonly kind?: "revision";
   /** Where the facts come from. */
@@ -77,7 +79,7 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementEntry>> = {
     source: docs("vpc_endpoint"),
   },
   // Flow logs cannot be modified: only tags update in place (the format or destination replaces it).
-  aws_flow_log: { triggers: ["*"], source: docs("flow_log") },
+  aws_flow_log: { triggers: ["*"], note: "flows are not recorded between the delete and the create", source: docs("flow_log") },
   aws_s3_bucket: { triggers: ["bucket", "bucket_prefix", "object_lock_enabled"], source: docs("s3_bucket") },
   aws_s3_bucket_lifecycle_configuration: {
     triggers: ["bucket", "expected_bucket_owner"],
@@ -100,7 +102,7 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementEntry>> = {
   aws_glue_catalog_table: { triggers: ["name", "database_name", "catalog_id"], source: docs("glue_catalog_table") },
   aws_athena_workgroup: { triggers: ["name"], source: docs("athena_workgroup") },
   // Named queries have no update API: every change deletes and recreates them (harmless, they hold no data).
-  aws_athena_named_query: { triggers: ["*"], source: docs("athena_named_query") },
+  aws_athena_named_query: { triggers: ["*"], note: "harmless: a saved query holds no data", source: docs("athena_named_query") },
   aws_cloudwatch_log_group: { triggers: ["name", "name_prefix", "log_group_class"], source: docs("cloudwatch_log_group") },
   aws_cloudwatch_query_definition: { triggers: [], source: docs("cloudwatch_query_definition") },
   aws_iam_role: { triggers: ["name", "name_prefix", "path"], source: docs("iam_role") },

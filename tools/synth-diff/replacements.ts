@@ -51,7 +51,7 @@ function replacementOf(stack: string, item: ChangedItem): Replacement | undefine
   const revision = entry.kind === "revision";
   const effect = revision
     ? "registers a new revision (Terraform shows a replacement); services using it roll to it with a deployment"
-    : `is destroyed and recreated${reasons.length > 0 ? `: ${reasons.join("; ")}` : ""}`;
+    : ["is destroyed and recreated", [...reasons, ...(entry.note ? [entry.note] : [])].join("; ")].filter(Boolean).join(": ");
   return { stack, address: item.address, attributes, effect, kind: revision ? "revision" : "replace" };
 }
 
