@@ -137,6 +137,9 @@ export class FlowLogAnalytics extends Construct {
     this.workgroup = new AthenaWorkgroup(this, "workgroup", {
       name: `${props.namePrefix}-flow-logs`,
       description: "Troubleshooting queries over the VPC flow logs",
+      // Once queries have run (or someone saved one by hand) the workgroup is not empty and DeleteWorkGroup
+      // fails without RecursiveDeleteOption: outside production `terraform destroy` deletes the contents too.
+      forceDestroy: !props.production,
       configuration: {
         enforceWorkgroupConfiguration: true,
         publishCloudwatchMetricsEnabled: true,
