@@ -33,6 +33,11 @@ export interface FlowLogAnalyticsProps {
    * @default [] - no NAT traffic query
    */
   readonly natGatewayInterfaceIds?: readonly string[];
+  /**
+   * The VPC's IPv4 CIDR blocks, so that top talkers counts traffic inside the VPC once.
+   * @default [] - no top-talkers query
+   */
+  readonly vpcCidrs?: readonly string[];
 }
 
 /** First year the partition projection enumerates; flow logs of this project start after it. */
@@ -155,7 +160,10 @@ export class FlowLogAnalytics extends Construct {
 
     // Literal names (not references) so the saved SQL reads as it runs.
     const table = `${glueName}.vpc_flow_logs`;
-    this.queries = athenaQueries({ fields: props.fields, natGatewayInterfaceIds: props.natGatewayInterfaceIds ?? [] }, table);
+    this.queries = athenaQueries(
+      { fields: props.fields, natGatewayInterfaceIds: props.natGatewayInterfaceIds ?? [], vpcCidrs: props.vpcCidrs ?? [] },
+      table,
+    );
     for (const query of this.queries) {
       new AthenaNamedQuery(this, `query-${query.id}`, {
         name: `${props.namePrefix}-${query.id}`,
