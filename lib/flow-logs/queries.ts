@@ -156,7 +156,7 @@ LIMIT 500`,
   },
   {
     id: "tcp-unanswered-syn",
-    description: `TCP connection attempts that got no answer: a SYN record whose reverse 5-tuple shows no SYN-ACK (or RST) in the same or the next aggregation window. Athena only: Logs Insights cannot join a record with its reverse.`,
+    description: `TCP connection attempts let through that got no answer: an accepted SYN whose reverse 5-tuple shows no SYN-ACK (or RST) in the same or the next aggregation window (rejected attempts: see rejected-flows). Athena only: Logs Insights cannot join a record with its reverse.`,
     // A record covers one direction, so the SYN-ACK is in the reverse record; a SYN near the end of a window is
     // answered in the next one. A connection longer than a window (a lone SYN record, later a FIN record) is
     // answered and not listed. Traffic inside the VPC is seen on both interfaces: attempts count client ports.
@@ -166,11 +166,11 @@ LIMIT 500`,
   FROM ${table}
   WHERE ${DAY} AND ${c("protocol")} = 6
 )
-SELECT syn.${c("srcaddr")}, syn.${c("dstaddr")}, syn.${c("dstport")}, syn.${c("action")},
+SELECT syn.${c("srcaddr")}, syn.${c("dstaddr")}, syn.${c("dstport")},
   count(DISTINCT syn.${c("srcport")}) AS attempts,
   from_unixtime(min(syn.${c("start")})) AS first_attempt, from_unixtime(max(syn.${c("end")})) AS last_attempt
 FROM tcp syn
-WHERE bitwise_and(syn.${c("tcp-flags")}, 2) <> 0 AND bitwise_and(syn.${c("tcp-flags")}, 16) = 0
+WHERE syn.${c("action")} = 'ACCEPT' AND bitwise_and(syn.${c("tcp-flags")}, 2) <> 0 AND bitwise_and(syn.${c("tcp-flags")}, 16) = 0
   AND NOT EXISTS (
     SELECT 1 FROM tcp answer
     WHERE answer.${c("srcaddr")} = syn.${c("dstaddr")} AND answer.${c("srcport")} = syn.${c("dstport")}
@@ -178,7 +178,7 @@ WHERE bitwise_and(syn.${c("tcp-flags")}, 2) <> 0 AND bitwise_and(syn.${c("tcp-fl
       AND (bitwise_and(answer.${c("tcp-flags")}, 18) = 18 OR bitwise_and(answer.${c("tcp-flags")}, 4) <> 0)
       AND answer.${c("start")} BETWEEN syn.${c("start")} - ${MAX_AGGREGATION_INTERVAL_SECONDS} AND syn.${c("end")} + ${MAX_AGGREGATION_INTERVAL_SECONDS}
   )
-GROUP BY 1, 2, 3, 4
+GROUP BY 1, 2, 3
 ORDER BY attempts DESC
 LIMIT 100`,
   },
