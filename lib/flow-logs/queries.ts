@@ -66,7 +66,9 @@ const WINDOW_PARAMS =
 
 /** An IPv4 address as a number, null for IPv6 (plain SQL, so Athena and the test engine read it alike). */
 const ipv4Number = (column: string) =>
-  [1, 2, 3, 4].map((octet, i) => `try_cast(split_part(${column}, '.', ${octet}) AS bigint) * ${256 ** (3 - i)}`).join(" + ");
+  [1, 2, 3, 4]
+    .map((octet) => `try_cast(split_part(${column}, '.', ${octet}) AS bigint)${octet < 4 ? ` * ${256 ** (4 - octet)}` : ""}`)
+    .join(" + ");
 /** The address is in one of the VPC's blocks; bounds come from the CIDRs at synth time. */
 const inVpc = (column: string, cidrs: readonly string[]) =>
   `(${cidrs
