@@ -1,3 +1,4 @@
+import { dependable } from "cdktf";
 import { Construct } from "constructs";
 import { type FlowLogField, flowLogFields } from "./fields";
 import { FlowLogAnalytics } from "./flow-log-analytics";
@@ -87,7 +88,8 @@ export class VpcFlowLogs extends Construct {
       cloudwatch: logGroupName ? { logGroupName, retentionDays: settings.cloudwatchRetentionDays } : undefined,
     });
     // The bucket policy must exist before AWS validates delivery permissions when creating the flow log.
-    if (this.bucket && this.delivery.s3FlowLog) this.delivery.s3FlowLog.dependsOn = [this.bucket.storage.policy.fqn];
+    // dependable() renders the bare address Terraform requires in depends_on; a `.fqn` string would be "${...}".
+    if (this.bucket && this.delivery.s3FlowLog) this.delivery.s3FlowLog.dependsOn = [dependable(this.bucket.storage.policy)];
 
     if (this.bucket) {
       this.analytics = new FlowLogAnalytics(this, "analytics", {
