@@ -21,6 +21,8 @@ export type Trigger = string | ConditionalTrigger;
 
 export interface ReplacementEntry {
   readonly triggers: readonly Trigger[];
+  /** Arguments that update in place although `*` names every argument. */
+  readonly inPlace?: readonly string[];
   /** What the replacement means for this type, when that lowers or raises the stakes. */
   readonly note?: string;
   /** `revision`: the resource is immutable and each change registers a new revision that consumers roll to in place. */
@@ -41,6 +43,16 @@ const count = (block: Block, attribute: string) => list(block[attribute]).length
 const isNetworkLoadBalancer = (block: Block) => block.load_balancer_type === "network";
 const json = (value: unknown) => JSON.stringify(value);
 
+/** A security group rule admits exactly one kind of source; switching kinds (CIDR to security group, ...) replaces the rule. */
+const RULE_SOURCES = ["cidr_ipv4", "cidr_ipv6", "prefix_list_id", "referenced_security_group_id"];
+const SOURCE_KIND_CHANGE: ConditionalTrigger = {
+  attribute: "",
+  when: (change, before, after) =>
+    RULE_SOURCES.includes(String(change.path[0])) &&
+    RULE_SOURCES.find((k) => before[k] !== undefined) !== RULE_SOURCES.find((k) => after[k] !== undefined),
+  why: "the rule's source changes kind (CIDR, prefix list or security group)",
+};
+
 /** The provider's customizeDiff for subnet_mapping: additions are in place, anything else replaces (ALB: removals too, if the rest is kept). */
 function subnetMappingForcesNew(before: Block, after: Block): boolean {
   const [was, now] = [list(before.subnet_mapping).map(json), list(after.subnet_mapping).map(json)];
@@ -52,34 +64,91 @@ function subnetMappingForcesNew(before: Block, after: Block): boolean {
 
 export const REPLACEMENT: Readonly<Record<string, ReplacementEntry>> = {
   // network layer
-  aws_vpc: { triggers: ["cidr_block", "ipv4_ipam_pool_id", "ipv4_netmask_length"], source: docs("vpc") },
+  aws_vpc: {
+    triggers: ["cidr_block", "ipv4_ipam_pool_id", "ipv4_netmask_length"],
+    source: source("internal/service/ec2/vpc_.go"),
+    verified: true,
+  },
   aws_subnet: {
-    triggers: ["vpc_id", "cidr_block", "availability_zone", "availability_zone_id", "outpost_arn"],
-    source: docs("subnet"),
+    triggers: [
+      "vpc_id",
+      "cidr_block",
+      "availability_zone",
+      "availability_zone_id",
+      "outpost_arn",
+      "ipv4_ipam_pool_id",
+      "ipv4_netmask_length",
+      "ipv6_ipam_pool_id",
+      "ipv6_native",
+      "ipv6_netmask_length",
+    ],
+    source: source("internal/service/ec2/vpc_subnet.go"),
+    verified: true,
   },
   aws_internet_gateway: { triggers: [], source: docs("internet_gateway") },
   aws_eip: {
-    triggers: ["domain", "address", "customer_owned_ipv4_pool", "network_border_group", "public_ipv4_pool", "ipam_pool_id"],
-    source: docs("eip"),
+    triggers: ["domain", "address", "network_border_group", "public_ipv4_pool", "ipam_pool_id"],
+    source: source("internal/service/ec2/ec2_eip.go"),
+    verified: true,
   },
-  aws_nat_gateway: { triggers: ["allocation_id", "subnet_id", "connectivity_type", "private_ip"], source: docs("nat_gateway") },
+  aws_nat_gateway: {
+    triggers: ["allocation_id", "subnet_id", "connectivity_type", "private_ip", "secondary_private_ip_address_count"],
+    source: source("internal/service/ec2/vpc_nat_gateway.go"),
+    verified: true,
+  },
   aws_route_table: { triggers: ["vpc_id"], source: docs("route_table") },
   aws_route: {
     triggers: ["route_table_id", "destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"],
-    source: docs("route"),
+    source: source("internal/service/ec2/vpc_route.go"),
+    verified: true,
   },
   // route_table_id is updated in place (ReplaceRouteTableAssociation); the subnet or gateway is the identity.
-  aws_route_table_association: { triggers: ["subnet_id", "gateway_id"], source: docs("route_table_association") },
+  aws_route_table_association: {
+    triggers: ["subnet_id", "gateway_id"],
+    source: source("internal/service/ec2/vpc_route_table_association.go"),
+    verified: true,
+  },
   aws_default_security_group: { triggers: ["vpc_id"], source: docs("default_security_group") },
-  aws_security_group: { triggers: ["name", "name_prefix", "description", "vpc_id"], source: docs("security_group") },
-  aws_vpc_security_group_ingress_rule: { triggers: ["security_group_id"], source: docs("vpc_security_group_ingress_rule") },
-  aws_vpc_security_group_egress_rule: { triggers: ["security_group_id"], source: docs("vpc_security_group_egress_rule") },
+  aws_security_group: {
+    triggers: ["name", "name_prefix", "description", "vpc_id"],
+    source: source("internal/service/ec2/vpc_security_group.go"),
+    verified: true,
+  },
+  aws_vpc_security_group_ingress_rule: {
+    triggers: ["security_group_id", SOURCE_KIND_CHANGE],
+    source: `${AWS_SOURCE} internal/service/ec2/vpc_security_group_ingress_rule.go (RequiresReplace; ModifyPlan replaces when the source kind changes)`,
+    verified: true,
+  },
+  aws_vpc_security_group_egress_rule: {
+    triggers: ["security_group_id", SOURCE_KIND_CHANGE],
+    source: `${AWS_DOCS}/vpc_security_group_egress_rule (the same rule model as the ingress rule)`,
+  },
   aws_vpc_endpoint: {
-    triggers: ["vpc_id", "service_name", "vpc_endpoint_type", "service_region", "resource_configuration_arn", "service_network_arn"],
-    source: docs("vpc_endpoint"),
+    triggers: [
+      "vpc_id",
+      "service_name",
+      "vpc_endpoint_type",
+      "service_region",
+      "resource_configuration_arn",
+      "service_network_arn",
+      "dns_options.private_dns_preference",
+      "dns_options.private_dns_specified_domains",
+      {
+        attribute: "private_dns_enabled",
+        when: (_change, _before, after) => after.vpc_endpoint_type !== "Interface",
+        why: "private DNS can only be switched in place on interface endpoints",
+      },
+    ],
+    source: `${AWS_SOURCE} internal/service/ec2/vpc_endpoint.go (schema ForceNew; CustomizeDiff for private_dns_enabled)`,
+    verified: true,
   },
   // Flow logs cannot be modified: only tags update in place (the format or destination replaces it).
-  aws_flow_log: { triggers: ["*"], note: "flows are not recorded between the delete and the create", source: docs("flow_log") },
+  aws_flow_log: {
+    triggers: ["*"],
+    note: "flows are not recorded between the delete and the create",
+    source: `${AWS_SOURCE} internal/service/ec2/vpc_flow_log.go (every argument ForceNew; the update handles tags only)`,
+    verified: true,
+  },
   aws_s3_bucket: { triggers: ["bucket", "bucket_prefix", "object_lock_enabled"], source: docs("s3_bucket") },
   aws_s3_bucket_lifecycle_configuration: {
     triggers: ["bucket", "expected_bucket_owner"],
@@ -95,7 +164,8 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementEntry>> = {
   aws_s3_bucket_versioning: { triggers: ["bucket", "expected_bucket_owner"], source: docs("s3_bucket_versioning") },
   aws_kms_key: {
     triggers: ["customer_master_key_spec", "key_usage", "multi_region", "custom_key_store_id", "xks_key_id"],
-    source: docs("kms_key"),
+    source: source("internal/service/kms/key.go"),
+    verified: true,
   },
   aws_kms_alias: { triggers: ["name", "name_prefix"], source: docs("kms_alias") },
   aws_glue_catalog_database: { triggers: ["name", "catalog_id"], source: docs("glue_catalog_database") },
@@ -103,9 +173,13 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementEntry>> = {
   aws_athena_workgroup: { triggers: ["name"], source: docs("athena_workgroup") },
   // Named queries have no update API: every change deletes and recreates them (harmless, they hold no data).
   aws_athena_named_query: { triggers: ["*"], note: "harmless: a saved query holds no data", source: docs("athena_named_query") },
-  aws_cloudwatch_log_group: { triggers: ["name", "name_prefix", "log_group_class"], source: docs("cloudwatch_log_group") },
+  aws_cloudwatch_log_group: {
+    triggers: ["name", "name_prefix", "log_group_class"],
+    source: source("internal/service/logs/group.go"),
+    verified: true,
+  },
   aws_cloudwatch_query_definition: { triggers: [], source: docs("cloudwatch_query_definition") },
-  aws_iam_role: { triggers: ["name", "name_prefix", "path"], source: docs("iam_role") },
+  aws_iam_role: { triggers: ["name", "name_prefix", "path"], source: source("internal/service/iam/role.go"), verified: true },
   aws_iam_role_policy: { triggers: ["name", "name_prefix", "role"], source: docs("iam_role_policy") },
   aws_iam_role_policy_attachment: { triggers: ["role", "policy_arn"], source: docs("iam_role_policy_attachment") },
   aws_iam_instance_profile: { triggers: ["name", "name_prefix", "path"], source: docs("iam_instance_profile") },
@@ -125,8 +199,18 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementEntry>> = {
   },
   // Task definitions are immutable: Terraform registers a new revision (shown as a replacement) and the
   // service rolls to it with a normal deployment; the service itself is not replaced.
-  aws_ecs_task_definition: { triggers: ["*"], kind: "revision", source: docs("ecs_task_definition") },
-  aws_ecr_repository: { triggers: ["name", "encryption_configuration"], source: docs("ecr_repository") },
+  aws_ecs_task_definition: {
+    triggers: ["*"],
+    inPlace: ["skip_destroy"],
+    kind: "revision",
+    source: source("internal/service/ecs/task_definition.go"),
+    verified: true,
+  },
+  aws_ecr_repository: {
+    triggers: ["name", "encryption_configuration"],
+    source: source("internal/service/ecr/repository.go"),
+    verified: true,
+  },
   aws_ecr_lifecycle_policy: { triggers: ["repository"], source: docs("ecr_lifecycle_policy") },
   aws_lb: {
     triggers: [
@@ -160,11 +244,12 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementEntry>> = {
     source: source("internal/service/elbv2/target_group.go"),
     verified: true,
   },
-  aws_lb_listener: { triggers: ["load_balancer_arn"], source: docs("lb_listener") },
+  aws_lb_listener: { triggers: ["load_balancer_arn"], source: source("internal/service/elbv2/listener.go"), verified: true },
   aws_lb_listener_rule: { triggers: ["listener_arn"], source: docs("lb_listener_rule") },
   aws_appautoscaling_target: {
     triggers: ["resource_id", "scalable_dimension", "service_namespace"],
-    source: docs("appautoscaling_target"),
+    source: source("internal/service/appautoscaling/target.go"),
+    verified: true,
   },
   aws_appautoscaling_policy: {
     triggers: ["name", "resource_id", "scalable_dimension", "service_namespace"],
@@ -175,7 +260,11 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementEntry>> = {
     source: docs("appautoscaling_scheduled_action"),
   },
   aws_cloudwatch_metric_alarm: { triggers: ["alarm_name"], source: docs("cloudwatch_metric_alarm") },
-  aws_wafv2_web_acl: { triggers: ["name", "name_prefix", "scope"], source: docs("wafv2_web_acl") },
+  aws_wafv2_web_acl: {
+    triggers: ["name", "name_prefix", "scope"],
+    source: source("internal/service/wafv2/web_acl.go"),
+    verified: true,
+  },
   aws_wafv2_web_acl_association: { triggers: ["resource_arn", "web_acl_arn"], source: docs("wafv2_web_acl_association") },
   aws_wafv2_web_acl_logging_configuration: { triggers: ["resource_arn"], source: docs("wafv2_web_acl_logging_configuration") },
 
@@ -218,7 +307,7 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementEntry>> = {
     source: source("internal/service/eks/node_group.go"),
     verified: true,
   },
-  aws_eks_addon: { triggers: ["cluster_name", "addon_name"], source: docs("eks_addon") },
+  aws_eks_addon: { triggers: ["cluster_name", "addon_name"], source: source("internal/service/eks/addon.go"), verified: true },
   aws_eks_access_entry: {
     triggers: ["cluster_name", "principal_arn", "type"],
     source: source("internal/service/eks/access_entry.go"),
@@ -237,9 +326,13 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementEntry>> = {
   aws_autoscaling_group: { triggers: ["name", "name_prefix"], source: docs("autoscaling_group") },
   aws_autoscaling_schedule: { triggers: ["scheduled_action_name", "autoscaling_group_name"], source: docs("autoscaling_schedule") },
   aws_autoscaling_lifecycle_hook: { triggers: ["name", "autoscaling_group_name"], source: docs("autoscaling_lifecycle_hook") },
-  aws_sqs_queue: { triggers: ["name", "name_prefix", "fifo_queue"], source: docs("sqs_queue") },
+  aws_sqs_queue: { triggers: ["name", "name_prefix", "fifo_queue"], source: source("internal/service/sqs/queue.go"), verified: true },
   aws_sqs_queue_policy: { triggers: ["queue_url"], source: docs("sqs_queue_policy") },
-  aws_cloudwatch_event_rule: { triggers: ["name", "name_prefix", "event_bus_name"], source: docs("cloudwatch_event_rule") },
+  aws_cloudwatch_event_rule: {
+    triggers: ["name", "name_prefix", "event_bus_name"],
+    source: source("internal/service/events/rule.go"),
+    verified: true,
+  },
   aws_cloudwatch_event_target: { triggers: ["rule", "target_id", "event_bus_name"], source: docs("cloudwatch_event_target") },
   helm_release: {
     triggers: ["name", "namespace"],

@@ -41,6 +41,7 @@ function replacementOf(stack: string, item: ChangedItem): Replacement | undefine
   const reasons: string[] = [];
   for (const change of item.changes) {
     for (const trigger of entry.triggers) {
+      if (trigger === "*" && entry.inPlace?.includes(attributeName(change.path).split(".")[0]!)) continue;
       if (!triggered(trigger, change, item)) continue;
       const path = renderPath(change.path);
       if (!attributes.includes(path)) attributes.push(path);
@@ -60,7 +61,8 @@ function triggered(trigger: Trigger, change: AttributeChange, item: ChangedItem)
   const top = name.split(".")[0]!;
   if (NOT_ARGUMENTS.has(top)) return false;
   const attribute = typeof trigger === "string" ? trigger : trigger.attribute;
-  const matches = attribute === "*" || name === attribute || name.startsWith(`${attribute}.`);
+  // "" is a condition over the whole change (the trigger's `when` decides).
+  const matches = attribute === "*" || attribute === "" || name === attribute || name.startsWith(`${attribute}.`);
   if (!matches) return false;
   return typeof trigger === "string" || trigger.when(change, item.old.body, item.new.body);
 }
