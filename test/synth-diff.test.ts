@@ -1,9 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { compareStack } from "../tools/synth-diff/compare";
 import { synthDiff } from "../tools/synth-diff/diff";
 import { GITHUB_COMMENT_LIMIT, MARKER, renderMarkdown } from "../tools/synth-diff/markdown";
 import { REPLACEMENT } from "../tools/synth-diff/replacement";
+import { findReplacements } from "../tools/synth-diff/replacements";
 import { environmentFromYaml, FIXTURE_ENVIRONMENTS_DIR, synthToDir } from "./helpers";
 
 // Each case is a pair of hand-written synth outputs and the exact report, reviewed as Markdown:
@@ -61,6 +63,57 @@ describe("synth diff report (exact Markdown per fixture pair)", () => {
 describe("replacement table", () => {
   it("names a source for every resource type", () => {
     for (const [type, entry] of Object.entries(REPLACEMENT)) expect([type, entry.source.length > 20]).toEqual([type, true]);
+  });
+
+  const nlb = { load_balancer_type: "network", internal: true, name: "api", subnets: ["subnet-a", "subnet-b"] };
+  const alb = { ...nlb, load_balancer_type: "application" };
+  const rule = { ip_protocol: "tcp", from_port: 443, to_port: 443, security_group_id: "sg-api" };
+  const cluster = { name: "prod", role_arn: "arn:aws:iam::111122223333:role/eks", vpc_config: { subnet_ids: ["subnet-a"] } };
+  const encrypted = { ...cluster, encryption_config: { provider: { key_arn: "arn:key" }, resources: ["secrets"] } };
+  const task = { family: "api", container_definitions: '[{"name":"api","image":"api:1"}]' };
+  it.each([
+    ["NLB gains a subnet", "aws_lb", nlb, { ...nlb, subnets: ["subnet-a", "subnet-b", "subnet-c"] }, "in place"],
+    ["NLB loses a subnet", "aws_lb", nlb, { ...nlb, subnets: ["subnet-a"] }, "replace subnets"],
+    ["NLB gets its first security group", "aws_lb", nlb, { ...nlb, security_groups: ["sg-1"] }, "replace security_groups"],
+    [
+      "NLB swaps one security group for another",
+      "aws_lb",
+      { ...nlb, security_groups: ["sg-1"] },
+      { ...nlb, security_groups: ["sg-2"] },
+      "in place",
+    ],
+    ["ALB gets its first security group", "aws_lb", alb, { ...alb, security_groups: ["sg-1"] }, "in place"],
+    ["ALB loses a subnet", "aws_lb", alb, { ...alb, subnets: ["subnet-a"] }, "in place"],
+    ["EKS envelope encryption turned on", "aws_eks_cluster", cluster, encrypted, "in place"],
+    ["EKS envelope encryption turned off", "aws_eks_cluster", encrypted, cluster, "replace encryption_config"],
+    ["EKS control-plane subnets", "aws_eks_cluster", cluster, { ...cluster, vpc_config: { subnet_ids: ["subnet-b"] } }, "in place"],
+    [
+      "rule CIDR changes",
+      "aws_vpc_security_group_ingress_rule",
+      { ...rule, cidr_ipv4: "10.0.0.0/16" },
+      { ...rule, cidr_ipv4: "10.1.0.0/16" },
+      "in place",
+    ],
+    [
+      "rule source changes kind",
+      "aws_vpc_security_group_ingress_rule",
+      { ...rule, cidr_ipv4: "10.0.0.0/16" },
+      { ...rule, referenced_security_group_id: "sg-lb" },
+      "replace cidr_ipv4,referenced_security_group_id",
+    ],
+    [
+      "task definition image",
+      "aws_ecs_task_definition",
+      task,
+      { ...task, container_definitions: '[{"name":"api","image":"api:2"}]' },
+      "revision container_definitions[0].image",
+    ],
+    ["task definition skip_destroy", "aws_ecs_task_definition", task, { ...task, skip_destroy: true }, "in place"],
+    ["tags never replace", "aws_flow_log", { vpc_id: "vpc-1" }, { vpc_id: "vpc-1", tags: { team: "a" } }, "in place"],
+  ])("%s", (_name, type, before, after, expected) => {
+    const stack = (body: object) => ({ resource: { [type]: { r: body } } });
+    const found = findReplacements([compareStack("dev-x", stack(before), stack(after))]);
+    expect(found.length === 0 ? "in place" : found.map((r) => `${r.kind} ${r.attributes.join(",")}`).join("; ")).toBe(expected);
   });
 });
 

@@ -25,7 +25,10 @@ export function synthesizeCheckout(root: string, outdir: string): void {
  * package-lock.json is identical (no install); runs `npm ci` in the worktree only otherwise.
  */
 export function synthesizeRef(root: string, ref: string, outdir: string, log: (line: string) => void = () => {}): void {
-  const commit = run("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], root).trim();
+  const resolved = spawnSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd: root, encoding: "utf8" });
+  if (resolved.status !== 0)
+    throw new Error(`${ref} names no commit in ${root}; give a branch, tag or commit (fetch it first in a shallow CI checkout)`);
+  const commit = resolved.stdout.trim();
   const worktree = join(mkdtempSync(join(tmpdir(), "synth-diff-base-")), "checkout");
   run("git", ["worktree", "add", "--detach", "--quiet", worktree, commit], root);
   try {
