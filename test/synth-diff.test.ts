@@ -117,6 +117,22 @@ describe("replacement table", () => {
   });
 });
 
+describe("renames", () => {
+  const bucket = (name: string) => ({ "//": { metadata: { path: `dev/${name}` } }, bucket: "logs", force_destroy: true });
+  const stack = (...names: string[]) => ({ resource: { aws_s3_bucket: Object.fromEntries(names.map((n) => [n, bucket(n)])) } });
+
+  it("pairs a removed and an added resource that differ only in name", () => {
+    expect(compareStack("dev", stack("a_1"), stack("b_2")).renamed).toEqual([
+      { type: "aws_s3_bucket", from: "aws_s3_bucket.a_1", to: "aws_s3_bucket.b_2" },
+    ]);
+  });
+
+  it("pairs nothing when the match is ambiguous: both stay removed and added", () => {
+    const diff = compareStack("dev", stack("a_1", "a_2"), stack("b_1", "b_2"));
+    expect([diff.renamed, diff.removed.length, diff.added.length]).toEqual([[], 2, 2]);
+  });
+});
+
 describe("synth diff over real synth output", () => {
   const work = mkdtempSync(join(tmpdir(), "synth-diff-"));
   afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -1,6 +1,7 @@
-// npm run synth-diff -- <old-dir> <new-dir> | --base <git-ref> [<new-dir>]  [--out <file>] [--max-chars <n>] [--summary] [--full-report <where>]
+// npm run synth-diff -- <old-dir> <new-dir> | --base <git-ref> [<new-dir>]  [options]
 // Compares two cdktf output folders and prints a Markdown report for a pull-request comment (size-capped);
-// --out writes the full report, --summary appends the comment to $GITHUB_STEP_SUMMARY. docs/synth-diff.md
+// --comment writes that report to a file too (npm's own lines stay out of it), --out writes the full report,
+// --summary appends the comment to $GITHUB_STEP_SUMMARY. docs/synth-diff.md
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +11,7 @@ import { synthDiff } from "./diff";
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "./markdown";
 
 const USAGE =
-  "usage: npm run synth-diff -- <old-dir> <new-dir> | --base <git-ref> [<new-dir>]  [--out <file>] [--max-chars <n>] [--summary] [--full-report <where>]";
+  "usage: npm run synth-diff -- <old-dir> <new-dir> | --base <git-ref> [<new-dir>]  [--comment <file>] [--out <file>] [--max-chars <n>] [--summary] [--full-report <where>]";
 const ROOT = join(__dirname, "..", "..");
 
 function fail(message: string): never {
@@ -52,6 +53,7 @@ function main(): void {
     const fullReport = values["full-report"];
     const comment = renderMarkdown(diff, { maxChars, fullReport });
     if (values.out) writeFileSync(values.out, renderMarkdown(diff));
+    if (values.comment) writeFileSync(values.comment, comment);
     if (values.summary) {
       if (!process.env.GITHUB_STEP_SUMMARY) throw new Error("--summary needs $GITHUB_STEP_SUMMARY (set by GitHub Actions)");
       appendFileSync(process.env.GITHUB_STEP_SUMMARY, comment);
@@ -71,6 +73,7 @@ function parse() {
     options: {
       base: { type: "string" },
       out: { type: "string" },
+      comment: { type: "string" },
       "max-chars": { type: "string" },
       summary: { type: "boolean" },
       "full-report": { type: "string" },
