@@ -210,7 +210,9 @@ const nlbSection = z
     preserveClientIp: z
       .boolean()
       .default(true)
-      .describe("Targets see the client's IP as source (their security group then admits the client CIDRs). @default true"),
+      .describe(
+        "Targets see the client's IP as source (off, they see the NLB's). The service still admits only the NLB's security group. @default true",
+      ),
     proxyProtocolV2: z.boolean().default(false).describe("Send a PROXY v2 header (the server must parse it). @default false"),
   })
   .describe("The service's own Network Load Balancer (nlb services only).");
