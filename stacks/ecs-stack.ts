@@ -9,6 +9,7 @@ import { ImageRepository } from "../lib/ecs/image-repository";
 import { ServiceAlarms } from "../lib/ecs/service-alarms";
 import { ServiceScaling } from "../lib/ecs/service-scaling";
 import { ServiceTaskDefinition } from "../lib/ecs/service-task-definition";
+import { justify } from "../lib/justify";
 import { AccessLogBucket } from "../lib/load-balancer/access-log-bucket";
 import { AlbServiceTarget } from "../lib/load-balancer/alb-service-target";
 import { elbName } from "../lib/load-balancer/names";
@@ -23,8 +24,10 @@ export interface EcsStackProps extends EnvironmentStackProps {
   readonly network: NetworkOutputs;
 }
 
-/** Days the ECS Exec session log group and the WAF log group keep events. */
-const OPERATIONS_LOG_RETENTION_DAYS = 90;
+/** Days the ECS Exec session log group keeps events: who ran what inside a task is audit data. */
+const EXEC_LOG_RETENTION_DAYS = 365;
+/** Days the WAF request log group keeps events. */
+const WAF_LOG_RETENTION_DAYS = 90;
 
 /**
  * `<env>-ecs`: a Fargate cluster whose services each sit behind the shared ALB or their own NLB
@@ -54,7 +57,7 @@ export class EcsStack extends EnvironmentStack {
     this.cluster = new EcsCluster(this, "cluster", {
       namePrefix: prefix,
       kmsKeyArn,
-      execLogRetentionDays: OPERATIONS_LOG_RETENTION_DAYS,
+      execLogRetentionDays: EXEC_LOG_RETENTION_DAYS,
       production,
     });
 
@@ -88,9 +91,20 @@ export class EcsStack extends EnvironmentStack {
           requestsPerWindow: ecs.alb.rateLimit.requestsPerWindow,
           windowSeconds: ecs.alb.rateLimit.windowSeconds,
           kmsKeyArn,
-          logRetentionDays: OPERATIONS_LOG_RETENTION_DAYS,
+          logRetentionDays: WAF_LOG_RETENTION_DAYS,
           production,
         });
+        justify(
+          this.alb.loadBalancer,
+          "CKV2_AWS_76",
+          "The web ACL implements request-rate protection (429); managed rule groups such as Log4j are a per-application decision.",
+        );
+      } else {
+        justify(
+          this.alb.loadBalancer,
+          "CKV2_AWS_28",
+          "This environment configures no ecs.alb.rateLimit, so no web ACL; set one to answer floods with 429 at the edge.",
+        );
       }
     }
 

@@ -28,6 +28,7 @@ export class EcsCluster extends Construct {
         name: `/ecs/${props.namePrefix}/exec`,
         retentionInDays: props.execLogRetentionDays,
         kmsKeyId: props.kmsKeyArn,
+        deletionProtectionEnabled: props.production ? true : undefined,
       }),
       props.production,
     );

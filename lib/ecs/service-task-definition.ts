@@ -4,6 +4,7 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
+import { justify } from "../justify";
 import { protectFromDestroy } from "../protection";
 import { assertProps } from "../validation";
 import { containerDefinitionsJson } from "./container-definition";
@@ -83,9 +84,17 @@ export class ServiceTaskDefinition extends Construct {
         name: props.logGroupName,
         retentionInDays: props.logRetentionDays,
         kmsKeyId: props.kmsKeyArn,
+        deletionProtectionEnabled: props.production ? true : undefined,
       }),
       props.production,
     );
+    if (props.logRetentionDays < 365) {
+      justify(
+        this.logGroup,
+        "CKV_AWS_338",
+        `Application logs are kept ${props.logRetentionDays} days, the service's logRetentionDays in the environment config; audit trails live elsewhere.`,
+      );
+    }
 
     const trust = new DataAwsIamPolicyDocument(this, "assume-role-policy", {
       statement: [

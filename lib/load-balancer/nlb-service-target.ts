@@ -114,14 +114,6 @@ export class NlbServiceTarget extends Construct implements ServiceTarget {
       tcpIdleTimeoutSeconds: props.protocol === "TCP" ? props.tcpIdleTimeoutSeconds : undefined,
       defaultAction: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
     });
-    if (props.protocol === "TCP") {
-      justify(
-        this.listener,
-        "CKV_AWS_2",
-        "A TCP pass-through listener: the service speaks its own protocol end to end (TLS if it needs it).",
-      );
-      justify(this.listener, "CKV_AWS_103", "A TCP pass-through listener has no TLS policy; TLS, if any, is end to end with the service.");
-    }
     this.attachment = this.listener;
     this.loadBalancerSecurityGroupId = this.securityGroup.id;
     this.targetPorts = [...new Set([props.containerPort, props.healthCheck.port ?? props.containerPort])];

@@ -77,9 +77,17 @@ export class RateLimitWebAcl extends Construct {
         name: `aws-waf-logs-${props.namePrefix}`,
         retentionInDays: props.logRetentionDays,
         kmsKeyId: props.kmsKeyArn,
+        deletionProtectionEnabled: props.production ? true : undefined,
       }),
       props.production,
     );
+    if (props.logRetentionDays < 365) {
+      justify(
+        logGroup,
+        "CKV_AWS_338",
+        `WAF request logs are high-volume; ${props.logRetentionDays} days cover incident analysis and rate-limit tuning, longer costs more than it tells.`,
+      );
+    }
     new Wafv2WebAclLoggingConfiguration(this, "logging", {
       resourceArn: this.webAcl.arn,
       logDestinationConfigs: [logGroup.arn],

@@ -1,6 +1,7 @@
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { justify } from "../justify";
 import { assertProps } from "../validation";
 
 /** What a Fargate service needs from the load balancer in front of it, whichever kind it is (lesson 5). */
@@ -91,5 +92,12 @@ export class ServiceTargetGroup extends Construct {
         unhealthyThreshold: hc.unhealthyThreshold,
       },
     });
+    if (!nlb) {
+      justify(
+        this.targetGroup,
+        "CKV_AWS_378",
+        "TLS ends at the ALB; the hop to the tasks is HTTP to private IPs that admit only the ALB's security group.",
+      );
+    }
   }
 }

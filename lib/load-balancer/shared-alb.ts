@@ -66,7 +66,7 @@ export class SharedAlb extends Construct {
     });
     for (const port of ports) {
       for (const cidr of props.ingressCidrs) {
-        new VpcSecurityGroupIngressRule(this, `ingress-${port}-${cidr.replace(/[./]/g, "-")}`, {
+        const rule = new VpcSecurityGroupIngressRule(this, `ingress-${port}-${cidr.replace(/[./]/g, "-")}`, {
           securityGroupId: this.securityGroup.id,
           description:
             port === 443 || plain
@@ -77,6 +77,15 @@ export class SharedAlb extends Construct {
           toPort: port,
           cidrIpv4: cidr,
         });
+        if (port === 80) {
+          justify(
+            rule,
+            "CKV_AWS_260",
+            plain
+              ? "Port 80 is the listener of this non-production ALB, where plain HTTP is allowed explicitly."
+              : "Port 80 only answers with a redirect to HTTPS, so clients that type http:// still arrive.",
+          );
+        }
       }
     }
 
