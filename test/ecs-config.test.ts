@@ -91,7 +91,7 @@ const cases: [string, Env, string[]][] = [
   ],
   [
     "drain not shorter than the stop timeout",
-    edit((_, a) => ((a.gracefulShutdownSeconds = 30), ((a as Record<string, unknown>).deregistrationDelaySeconds = 60))),
+    edit((_, a) => Object.assign(a, { gracefulShutdownSeconds: 30, deregistrationDelaySeconds: 60 })),
     [
       `${S}.api.gracefulShutdownSeconds: 30 is not less than stopTimeoutSeconds (30); ECS sends SIGKILL mid-drain and in-flight requests fail. Raise stopTimeoutSeconds above 30 (at most 120) or shorten the drain`,
     ],
@@ -143,7 +143,7 @@ const cases: [string, Env, string[]][] = [
   ],
   [
     "FARGATE_SPOT with ARM64",
-    edit((_, a) => ((a.cpuArchitecture = "ARM64"), (a.capacity = { fargateSpotWeight: 1 }))),
+    edit((_, a) => Object.assign(a, { cpuArchitecture: "ARM64", capacity: { fargateSpotWeight: 1 } })),
     [
       `${S}.api.capacity.fargateSpotWeight: is 1 but cpuArchitecture is ARM64, and FARGATE_SPOT runs X86_64 tasks only; set fargateSpotWeight to 0 or use X86_64`,
     ],
@@ -225,7 +225,7 @@ const cases: [string, Env, string[]][] = [
   ],
   [
     "plain HTTP in production",
-    edit((e) => ((e.production = true), (e.ecs.alb = { allowPlainHttp: true } as never))),
+    edit((e) => Object.assign(e, { production: true, ecs: { ...e.ecs, alb: { allowPlainHttp: true } } })),
     [
       "test.yaml: ecs.alb.allowPlainHttp: is refused in production: traffic and cookies would cross the network in clear text; give certificateArn instead",
     ],
@@ -239,7 +239,7 @@ const cases: [string, Env, string[]][] = [
   ],
   [
     "alb section on an nlb service",
-    edit((_, __, i) => (i.alb = { priority: 5, paths: ["/"] })),
+    edit((_, __, i) => Object.assign(i, { alb: { priority: 5, paths: ["/"] } })),
     [`${S}.ingest.alb: does not apply: loadBalancer is nlb; remove alb or switch loadBalancer`],
   ],
   [
