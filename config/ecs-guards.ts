@@ -1,6 +1,6 @@
 import { FARGATE_MAX_STOP_TIMEOUT_SECONDS, FARGATE_TASK_SIZES, fargateSizeProblem } from "../lib/ecs/fargate";
 import { isTimeZone, scheduleExpressionProblem } from "../lib/ecs/schedule-expression";
-import { albKeepAliveProblem, nlbKeepAliveProblem } from "../lib/load-balancer/idle-timeouts";
+import { albKeepAliveProblem, NLB_TCP_IDLE_TIMEOUT, nlbKeepAliveProblem } from "../lib/load-balancer/idle-timeouts";
 import type { EcsServiceSettings, EcsSettings } from "./ecs";
 
 // Cross-field guards of the `ecs:` section. Each is a pure function from settings to problems
@@ -112,6 +112,14 @@ export const nlbListener: Guard = (name, s) => {
       {
         path: at(name, "nlb", "certificateArn"),
         message: "is required for a TLS listener; give an ACM certificate ARN or use protocol TCP",
+      },
+    ];
+  }
+  if (s.nlb.protocol === "TLS" && s.nlb.tcpIdleTimeoutSeconds !== NLB_TCP_IDLE_TIMEOUT.defaultSeconds) {
+    return [
+      {
+        path: at(name, "nlb", "tcpIdleTimeoutSeconds"),
+        message: `${s.nlb.tcpIdleTimeoutSeconds} cannot apply: a TLS listener's idle timeout is fixed at ${NLB_TCP_IDLE_TIMEOUT.defaultSeconds} s (only TCP listeners take another); remove it or use protocol TCP`,
       },
     ];
   }

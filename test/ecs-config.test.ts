@@ -253,6 +253,19 @@ const cases: [string, Env, string[]][] = [
     [`${S}.ingest.nlb.certificateArn: is required for a TLS listener; give an ACM certificate ARN or use protocol TCP`],
   ],
   [
+    "TLS listener with a custom idle timeout",
+    edit((_, __, i) =>
+      Object.assign(i.nlb as object, {
+        protocol: "TLS",
+        certificateArn: "arn:aws:acm:eu-west-1:111122223333:certificate/abc-123",
+        tcpIdleTimeoutSeconds: 600,
+      }),
+    ),
+    [
+      `${S}.ingest.nlb.tcpIdleTimeoutSeconds: 600 cannot apply: a TLS listener's idle timeout is fixed at 350 s (only TCP listeners take another); remove it or use protocol TCP`,
+    ],
+  ],
+  [
     "request-count scaling on an NLB service",
     edit((_, __, i) => ((i.scaling as Record<string, unknown>).requestsPerTarget = {})),
     [`${S}.ingest.scaling.requestsPerTarget: needs an ALB (ALBRequestCountPerTarget); an nlb service scales on cpu or memory`],

@@ -2,12 +2,14 @@
 import { type App, Testing } from "cdktf";
 import { EcsStack } from "../stacks/ecs-stack";
 import { NetworkStack } from "../stacks/network-stack";
+import { runPolicySuite } from "../tools/policy";
 import {
   configuredEnvironments,
   environmentFromYaml,
   FIXTURE_ENVIRONMENTS,
   fixtureEnvironment,
   onlyResource,
+  policyStacks,
   resources,
   type SynthesizedStack,
   snapshotOf,
@@ -368,5 +370,77 @@ ecs:
     expect(() => new EcsStack(app, { environment: settings, network: network.outputs })).toThrow(
       "test-ecs/api-alb-target: keepAliveTimeoutSeconds (75) must exceed the ALB idle timeout (90), or the ALB reuses connections the target already closed (HTTP 502). Raise the server keep-alive or lower idleTimeoutSeconds",
     );
+  });
+});
+
+describe("scenarios beyond the shipped files", () => {
+  // Internal ALB without a topic, an external image with SSM secrets under a customer key, an
+  // internet-facing TLS NLB with PROXY v2 and a separate health-check port, in and out of production.
+  const scenario = (production: boolean) => `
+repository: github.com/acme/fx
+production: ${production}
+aws: { region: us-east-2, accountId: "111122223333" }
+network: { cidr: 10.1.0.0/16, availabilityZones: [us-east-2a, us-east-2b] }
+ecs:
+  alb: { internal: true, ingressCidrs: [10.0.0.0/8], certificateArn: "arn:aws:acm:us-east-2:111122223333:certificate/abc-123", idleTimeoutSeconds: 30 }
+  services:
+    web:
+      loadBalancer: alb
+      image: { uri: public.ecr.aws/acme/web:2.1 }
+      cpu: 2048
+      memoryMiB: 4096
+      containerPort: 3000
+      command: [node, server.js]
+      secrets:
+        API_TOKEN: arn:aws:ssm:us-east-2:111122223333:parameter/fx/web/api-token
+      secretsKmsKeyArn: arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
+      keepAliveTimeoutSeconds: 65
+      gracefulShutdownSeconds: 25
+      stopTimeoutSeconds: 60
+      deregistrationDelaySeconds: 45
+      targetHealthCheck: { port: 3001, path: /ready }
+      alb: { priority: 5, hosts: [web.internal.example.com], paths: [/app/*] }
+      scaling: { minCapacity: 2, maxCapacity: 8, memory: { target: 70 }, schedules: [{ name: sale, schedule: "at(2026-12-24T06:00:00)", timezone: America/Chicago, maxCapacity: 16, widenBounds: true }] }
+    stream:
+      loadBalancer: nlb
+      image: { tag: v3 }
+      cpu: 4096
+      memoryMiB: 8192
+      containerPort: 7000
+      keepAliveTimeoutSeconds: 120
+      gracefulShutdownSeconds: 30
+      stopTimeoutSeconds: 45
+      deregistrationDelaySeconds: 30
+      targetHealthCheck: { protocol: HTTP, path: /health, port: 7001 }
+      nlb: { internal: false, port: 443, protocol: TLS, certificateArn: "arn:aws:acm:us-east-2:111122223333:certificate/abc-123", ingressCidrs: [0.0.0.0/0], proxyProtocolV2: true, preserveClientIp: false }
+      scaling: { maxCapacity: 4, cpu: { target: 50 } }
+`;
+  it.each([false, true])("production %s: the policy suite finds nothing, and every option reaches its resource", (production) => {
+    const environment = environmentFromYaml(scenario(production), "fx");
+    const stacks = policyStacks(environment);
+    expect(runPolicySuite(stacks).violations).toEqual([]);
+    const ecs = stacks.find((s) => s.name === "fx-ecs")!;
+    const synthesized = { name: ecs.name, json: JSON.stringify(ecs.terraform), terraform: ecs.terraform };
+    const execution = Object.entries(ecs.terraform.data?.aws_iam_policy_document ?? {}).find(([k]) =>
+      k.startsWith("web-task_execution-policy-document"),
+    )![1] as Body;
+    expect((execution.statement as Body[]).map((s) => [s.sid, s.resources])).toEqual([
+      ["Logs", [expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.web-task_log-group_\w+\.arn\}:\*$/)]],
+      ["ReadParameters", ["arn:aws:ssm:us-east-2:111122223333:parameter/fx/web/api-token"]],
+      ["DecryptSecrets", ["arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"]],
+    ]);
+    expect(named(synthesized, "aws_lb", "alb_")).toMatchObject({ internal: true, idle_timeout: 30 });
+    const toWeb = Object.entries(resources(synthesized, "aws_vpc_security_group_ingress_rule")).filter(([k]) =>
+      k.startsWith("web-service_"),
+    );
+    expect(toWeb.map(([, r]) => r.from_port)).toEqual([3000, 3001]);
+    expect(named(synthesized, "aws_lb_listener", "stream-nlb_")).toMatchObject({ protocol: "TLS", port: 443 });
+    expect(named(synthesized, "aws_lb_listener", "stream-nlb_").tcp_idle_timeout_seconds).toBeUndefined();
+    expect(named(synthesized, "aws_lb_target_group", "stream-nlb_")).toMatchObject({
+      proxy_protocol_v2: true,
+      preserve_client_ip: "false",
+    });
+    expect(ecs.terraform.output?.web_client_max_idle_seconds?.value).toBe(25);
+    expect(ecs.terraform.output?.stream_client_max_idle_seconds?.value).toBe(115);
   });
 });
