@@ -201,7 +201,9 @@ const nlbSection = z
     certificateArn: certificateArn.optional().describe("ACM certificate of a TLS listener."),
     tcpIdleTimeoutSeconds: int(NLB_TCP_IDLE_TIMEOUT.minSeconds, NLB_TCP_IDLE_TIMEOUT.maxSeconds)
       .default(NLB_TCP_IDLE_TIMEOUT.defaultSeconds)
-      .describe("Seconds the NLB remembers an idle flow; the service's keepAliveTimeoutSeconds must be shorter. @default 350"),
+      .describe(
+        "Seconds the NLB remembers an idle flow (TCP listeners; a TLS listener's is fixed at 350). The service's keepAliveTimeoutSeconds must be shorter. @default 350",
+      ),
     ingressCidrs: z
       .array(cidr)
       .min(1, "must list at least one CIDR block")
@@ -241,6 +243,10 @@ const serviceSection = z
       .describe("Customer-managed KMS key of the secrets; the execution role may decrypt with it. @default AWS-managed keys"),
     healthCheck: containerHealthCheck.optional(),
     readonlyRootFilesystem: z.boolean().default(true).describe("Mount the root filesystem read-only. @default true"),
+    writablePaths: z
+      .array(z.string().regex(/^\/[\w.\-/]*$/, "must be an absolute path such as /tmp"))
+      .default([])
+      .describe("Paths the container may write despite the read-only root (task-local scratch volumes), e.g. [/tmp]. @default []"),
     logRetentionDays: z
       .literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653])
       .default(30)

@@ -143,6 +143,7 @@ export class EcsStack extends EnvironmentStack {
       secretsKmsKeyArn: s.secretsKmsKeyArn,
       healthCheck: s.healthCheck,
       readonlyRootFilesystem: s.readonlyRootFilesystem,
+      writablePaths: s.writablePaths,
       stopTimeoutSeconds: s.stopTimeoutSeconds,
       logGroupName: `/ecs/${this.namePrefix}/${name}`,
       logRetentionDays: s.logRetentionDays,

@@ -391,6 +391,7 @@ ecs:
       memoryMiB: 4096
       containerPort: 3000
       command: [node, server.js]
+      writablePaths: [/tmp]
       secrets:
         API_TOKEN: arn:aws:ssm:us-east-2:111122223333:parameter/fx/web/api-token
       secretsKmsKeyArn: arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
@@ -439,6 +440,14 @@ ecs:
     expect(named(synthesized, "aws_lb_target_group", "stream-nlb_")).toMatchObject({
       proxy_protocol_v2: true,
       preserve_client_ip: "false",
+    });
+    const web = named(synthesized, "aws_ecs_task_definition", "web-task_");
+    expect(web.volume).toEqual([{ name: "scratch-0" }]);
+    expect(JSON.parse(web.container_definitions as string)[0]).toMatchObject({
+      image: "public.ecr.aws/acme/web:2.1",
+      command: ["node", "server.js"],
+      readonlyRootFilesystem: true,
+      mountPoints: [{ sourceVolume: "scratch-0", containerPath: "/tmp", readOnly: false }],
     });
     expect(ecs.terraform.output?.web_client_max_idle_seconds?.value).toBe(25);
     expect(ecs.terraform.output?.stream_client_max_idle_seconds?.value).toBe(115);

@@ -11,6 +11,7 @@ export interface ContainerDefinition {
   readonly environment: readonly { name: string; value: string }[];
   readonly secrets: readonly { name: string; valueFrom: string }[];
   readonly readonlyRootFilesystem: boolean;
+  readonly mountPoints: readonly { sourceVolume: string; containerPath: string; readOnly: false }[];
   readonly privileged: false;
   readonly stopTimeout: number;
   readonly healthCheck?: { command: readonly string[]; interval: number; timeout: number; retries: number; startPeriod: number };
@@ -30,6 +31,7 @@ export function containerDefinitionsJson(definitions: readonly ContainerDefiniti
       environment: [...d.environment].sort((a, b) => a.name.localeCompare(b.name)),
       secrets: [...d.secrets].sort((a, b) => a.name.localeCompare(b.name)),
       readonlyRootFilesystem: d.readonlyRootFilesystem,
+      ...(d.mountPoints.length ? { mountPoints: d.mountPoints } : {}),
       privileged: d.privileged,
       stopTimeout: d.stopTimeout,
       ...(d.healthCheck ? { healthCheck: d.healthCheck } : {}),

@@ -40,6 +40,8 @@ export interface ServiceTaskDefinitionProps {
   /** @default - no container health check */
   readonly healthCheck?: ContainerHealthCheck;
   readonly readonlyRootFilesystem: boolean;
+  /** Paths writable through task-local scratch volumes (the root stays read-only). @default [] */
+  readonly writablePaths?: readonly string[];
   /** Seconds between SIGTERM and SIGKILL, at most 120 on Fargate. */
   readonly stopTimeoutSeconds: number;
   readonly logGroupName: string;
@@ -190,6 +192,8 @@ export class ServiceTaskDefinition extends Construct {
     }
 
     const health = props.healthCheck;
+    // One task-local volume per writable path: scratch space that lives and dies with the task.
+    const scratch = (props.writablePaths ?? []).map((path, i) => ({ name: `scratch-${i}`, path }));
     const containerDefinitions = containerDefinitionsJson([
       {
         name: props.containerName,
@@ -200,6 +204,7 @@ export class ServiceTaskDefinition extends Construct {
         environment: Object.entries(props.environment).map(([name, value]) => ({ name, value })),
         secrets: Object.entries(props.secrets).map(([name, valueFrom]) => ({ name, valueFrom })),
         readonlyRootFilesystem: props.readonlyRootFilesystem,
+        mountPoints: scratch.map((v) => ({ sourceVolume: v.name, containerPath: v.path, readOnly: false })),
         privileged: false,
         stopTimeout: props.stopTimeoutSeconds,
         healthCheck: health && {
@@ -228,6 +233,7 @@ export class ServiceTaskDefinition extends Construct {
       executionRoleArn: this.executionRole.arn,
       taskRoleArn: this.taskRole.arn,
       containerDefinitions,
+      volume: scratch.length ? scratch.map((v) => ({ name: v.name })) : undefined,
     });
   }
 }
