@@ -139,26 +139,41 @@ describe("synth diff over real synth output", () => {
   const devYaml = readFileSync(join(FIXTURE_ENVIRONMENTS_DIR, "dev.yaml"), "utf8");
   const synth = (yaml: string, outdir: string) => synthToDir([environmentFromYaml(yaml, "dev")], join(work, outdir));
 
-  it("reports the fixture dev environment with smaller intra subnets and a CloudWatch flow-log destination", () => {
+  it("reports the fixture dev environment: smaller intra subnets, a CloudWatch flow-log destination, a new image, a higher maximum", () => {
     synth(devYaml, "old");
-    const changed = devYaml
-      .replace("intra: { prefixLength: 24 }", "intra: { prefixLength: 25 }")
-      .replace("destinations: [s3]", "destinations: [s3, cloudwatch]");
-    expect(changed).not.toBe(devYaml);
+    const edits: [string, string][] = [
+      ["intra: { prefixLength: 24 }", "intra: { prefixLength: 25 }"],
+      ["destinations: [s3]", "destinations: [s3, cloudwatch]"],
+      ['image: { tag: "1.0.0"', 'image: { tag: "1.1.0"'],
+      ["maxCapacity: 2\n        schedules", "maxCapacity: 4\n        schedules"],
+    ];
+    let changed = devYaml;
+    for (const [from, to] of edits) {
+      expect(changed).toContain(from);
+      changed = changed.replace(from, to);
+    }
     synth(changed, "new");
     const diff = synthDiff(join(work, "old"), join(work, "new"));
     const text = renderMarkdown(diff);
 
-    expect(diff.stacks.map((s) => [s.name, s.status])).toEqual([["dev-network", "changed"]]);
-    // Subnet CIDRs force replacement; the new flow log and its log group are additions.
-    expect(diff.replacements.map((r) => `${r.kind} ${r.address.replace(/_[0-9A-F]{8}$/, "")} ${r.attributes.join(",")}`)).toEqual([
+    // The ecs stack reads the network through remote state: only what changed there is listed.
+    expect(diff.stacks.filter((s) => s.status !== "unchanged").map((s) => s.name)).toEqual(["dev-ecs", "dev-network"]);
+    const short = (address: string) => address.replace(/_[0-9A-F]{8}$/, "");
+    // Subnet CIDRs force replacement; the image is a new task definition revision (a path into the JSON string).
+    expect(diff.replacements.map((r) => `${r.kind} ${short(r.address)} ${r.attributes.join(",")}`)).toEqual([
+      "revision aws_ecs_task_definition.api-task_task-definition container_definitions[0].image",
       "replace aws_subnet.vpc_intra-eu-west-1a cidr_block",
       "replace aws_subnet.vpc_intra-eu-west-1b cidr_block",
     ]);
-    expect(diff.stacks[0]!.added.map((i) => i.type)).toEqual(expect.arrayContaining(["aws_flow_log", "aws_cloudwatch_log_group"]));
+    expect(diff.risks.map((r) => `${r.stack} ${r.address.split(".")[0]} ${r.message.split(" (")[0]}`)).toContain(
+      "dev-ecs aws_appautoscaling_target autoscaling maximum raised",
+    );
+    expect(diff.stacks.find((s) => s.name === "dev-network")!.added.map((i) => i.type)).toEqual(
+      expect.arrayContaining(["aws_flow_log", "aws_cloudwatch_log_group"]),
+    );
     // The KMS key policy is a JSON string: the new statement is reported by its path inside it.
     expect(text).toMatch(/^ {2}- `policy\.Statement\[\d\]`: added `\{"Sid":"CloudWatchLogsFlowLogGroup"/m);
-    expect(text).toContain("## Synth diff: stacks 1 changed · resources ");
+    expect(text).toContain("## Synth diff: stacks 2 changed · resources ");
     expect(diff.uncheckedTypes).toEqual([]);
     // Identical synth output: no changes.
     expect(renderMarkdown(synthDiff(join(work, "old"), join(work, "old")))).toBe(expected("no-changes"));
