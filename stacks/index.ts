@@ -1,10 +1,19 @@
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
+import { EksAddonsStack } from "./eks-addons-stack";
+import { EksStack } from "./eks-stack";
 import type { EnvironmentStack } from "./environment-stack";
 import { NetworkStack } from "./network-stack";
 
 /** Every layer stack of one environment, in dependency order; main.ts and the tests both build through this. */
 export function addEnvironmentStacks(scope: Construct, environment: EnvironmentConfig): EnvironmentStack[] {
   const network = new NetworkStack(scope, { environment });
-  return [network];
+  const stacks: EnvironmentStack[] = [network];
+  if (environment.eks) {
+    const eks = new EksStack(scope, { environment, network: network.outputs });
+    stacks.push(eks);
+    // The termination handler only where a self-managed spot group needs it (field notes, lesson 3).
+    if (environment.eks.selfManagedSpotNodeGroups.length > 0) stacks.push(new EksAddonsStack(scope, { environment, eks }));
+  }
+  return stacks;
 }
