@@ -123,7 +123,8 @@ export class EksStack extends EnvironmentStack {
           groupName: `${clusterName}-${group.name}`,
           kubernetesVersion: eks.version,
           cluster: {
-            name: cluster.name,
+            // A plain name keeps tag keys readable; endpoint and CA still order the group after the cluster.
+            name: clusterName,
             apiServerEndpoint: cluster.endpoint,
             certificateAuthority: cluster.certificateAuthority.get(0).data,
             serviceCidr: eks.serviceCidr,
@@ -143,6 +144,7 @@ export class EksStack extends EnvironmentStack {
           taints: [SPOT_NODE_TAINT],
           lifecycleHookTimeoutSeconds: terminationHandlerOf(eks).lifecycleHookTimeoutSeconds,
           schedules: group.schedules,
+          propagatedTags: this.defaultTags,
           dependsOn: [...access.nodeEntries, ...beforeNodes],
         }),
     );

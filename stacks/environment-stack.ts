@@ -15,27 +15,26 @@ export interface EnvironmentStackProps {
  */
 export abstract class EnvironmentStack extends TerraformStack {
   readonly environment: EnvironmentConfig;
+  /** The provider's default_tags; resources those cannot reach (Auto Scaling groups) set them themselves. */
+  readonly defaultTags: Readonly<Record<string, string>>;
 
   protected constructor(scope: Construct, layer: Layer, props: EnvironmentStackProps) {
     const { environment } = props;
     super(scope, `${environment.name}-${layer}`);
     this.environment = environment;
     const { aws } = environment;
+    this.defaultTags = {
+      ...environment.tags,
+      environment: environment.name,
+      "managed-by": "cdktf",
+      repository: environment.repository,
+    };
 
     new AwsProvider(this, "aws", {
       region: aws.region,
       allowedAccountIds: [aws.accountId],
       assumeRole: aws.deployRoleArn ? [{ roleArn: aws.deployRoleArn, sessionName: `cdktf-${this.node.id}` }] : undefined,
-      defaultTags: [
-        {
-          tags: {
-            ...environment.tags,
-            environment: environment.name,
-            "managed-by": "cdktf",
-            repository: environment.repository,
-          },
-        },
-      ],
+      defaultTags: [{ tags: { ...this.defaultTags } }],
     });
 
     if (environment.state) {

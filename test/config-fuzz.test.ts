@@ -155,7 +155,9 @@ describe("config fuzzing", () => {
         if (synthesized >= SYNTH_SAMPLE) return;
         synthesized++;
         const stacks = policyStacks(result.environment);
-        expect(stacks.map((s) => s.name)).toEqual([`${name}-network`]);
+        const { eks } = result.environment;
+        const layers = ["network", ...(eks ? ["eks"] : []), ...(eks?.selfManagedSpotNodeGroups.length ? ["eks-addons"] : [])];
+        expect(stacks.map((s) => s.name)).toEqual(layers.map((layer) => `${name}-${layer}`));
         const policy = runPolicySuite(stacks);
         expect(policy.violations).toEqual([]);
       }),

@@ -81,10 +81,9 @@ export class ClusterSecurityGroups extends Construct {
       ipProtocol: "-1",
       description: "Nodes reach the API server, ECR, AWS APIs and workloads' own dependencies (through NAT or endpoints)",
     });
-    justify(
-      egress,
-      "CKV_AWS_382",
-      "Nodes pull images, join the cluster through the public AWS APIs and run arbitrary workloads whose egress is governed by Kubernetes network policy, not by the node group.",
-    );
+    const reason =
+      "Nodes pull images, join the cluster through the public AWS APIs and run arbitrary workloads whose egress is governed by Kubernetes network policy, not by the node group.";
+    justify(egress, "CKV_AWS_382", reason);
+    justify(egress, "POL-NET-3", reason);
   }
 }

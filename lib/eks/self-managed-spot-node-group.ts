@@ -44,6 +44,11 @@ export interface SelfManagedSpotNodeGroupProps {
   readonly lifecycleHookTimeoutSeconds: number;
   /** @default - no scheduled scaling */
   readonly schedules?: readonly NodeGroupScheduleEntry[];
+  /**
+   * Tags the group propagates to its instances besides its own (the provider's default_tags do not reach them).
+   * @default {}
+   */
+  readonly propagatedTags?: Readonly<Record<string, string>>;
   /** Resources the nodes need before they can join (access entry, VPC CNI add-on). */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -94,6 +99,7 @@ export class SelfManagedSpotNodeGroup extends Construct {
 
     this.lifecycleHookName = `${props.groupName}-drain`;
     const tags: Record<string, string> = {
+      ...props.propagatedTags,
       Name: props.groupName,
       // The handler drains only instances carrying this tag (checkTagBeforeDraining); the value is not read.
       [TERMINATION_HANDLER_MANAGED_TAG]: "true",
