@@ -55,7 +55,9 @@ describe("prod-eks", () => {
   });
 
   it("installs the four managed add-ons at the configured versions, CoreDNS on the system nodes", () => {
-    const addons = Object.fromEntries(Object.values(resources(stack, "aws_eks_addon")).map((a) => [a.addon_name, a]));
+    const addons: Record<string, Record<string, unknown>> = Object.fromEntries(
+      Object.values(resources(stack, "aws_eks_addon")).map((a) => [String(a.addon_name), a]),
+    );
     expect(Object.fromEntries(Object.entries(addons).map(([name, a]) => [name, a.addon_version]))).toEqual({
       "vpc-cni": eks.addons.vpcCni,
       coredns: eks.addons.coredns,
