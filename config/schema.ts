@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { INSTANCE_TYPE_NAMES, sameSizeProblem } from "../lib/eks/instance-types";
+import { sameSizeProblem } from "../lib/eks/instance-types";
 import { systemCapacityProblem } from "../lib/eks/system-workloads";
 import { EXTRA_FLOW_LOG_FIELDS, type FlowLogField } from "../lib/flow-logs/fields";
 import { type Cidr, cidrSubnets, contains, overlaps, parseCidr } from "../lib/network/cidr";
@@ -186,8 +186,15 @@ const addonVersion = (addon: string, example: string) =>
       `Version of the ${addon} add-on, e.g. ${example}; list them with aws eks describe-addon-versions --addon-name ${addon} --kubernetes-version <version>.`,
     );
 
-const nodeCount = (what: string) =>
-  z.number().int("must be a whole number").min(0, "must be 0 or more").max(1000, "must be at most 1000").describe(what);
+const nodeCount = (what: string, required = "is required (a number)") =>
+  z
+    .number({ error: (issue) => (issue.input === undefined ? required : undefined) })
+    .int("must be a whole number")
+    .min(0, "must be 0 or more")
+    .max(1000, "must be at most 1000")
+    .describe(what);
+
+const SCHEDULE_SIZE_REQUIRED = "is required: the provider sends an unset size as 0, which would scale the group to nothing at that time";
 
 const scheduleEntry = z
   .strictObject({
@@ -207,9 +214,9 @@ const scheduleEntry = z
       .refine((zone) => IANA_TIME_ZONES.has(zone), "must be an IANA time zone such as Europe/Berlin or UTC")
       .describe("IANA time zone of the recurrence, e.g. Europe/Berlin (daylight saving time is followed)."),
     // Required: the provider sends an unset min/max/desired as 0, which would scale the group to nothing.
-    minSize: nodeCount("Minimum nodes from this time on. Required: an unset value would be sent as 0."),
-    maxSize: nodeCount("Maximum nodes from this time on. Required: an unset value would be sent as 0."),
-    desiredSize: nodeCount("Desired nodes at this time. Required: an unset value would be sent as 0."),
+    minSize: nodeCount("Minimum nodes from this time on. Required: an unset value would be sent as 0.", SCHEDULE_SIZE_REQUIRED),
+    maxSize: nodeCount("Maximum nodes from this time on. Required: an unset value would be sent as 0.", SCHEDULE_SIZE_REQUIRED),
+    desiredSize: nodeCount("Desired nodes at this time. Required: an unset value would be sent as 0.", SCHEDULE_SIZE_REQUIRED),
   })
   .describe("An Auto Scaling scheduled action on the node group's Auto Scaling group.");
 
@@ -659,11 +666,7 @@ function validateEks(env: EnvironmentSettings, eks: EksSettings, ctx: z.Refineme
   };
   const checkTypes = (path: (string | number)[], types: readonly string[]) => {
     const problem = types.length > 0 ? sameSizeProblem(types) : undefined;
-    if (problem)
-      issue(
-        [...path, "instanceTypes"],
-        `${problem}; known types: ${INSTANCE_TYPE_NAMES.length} of the m, c and r families (lib/eks/instance-types.ts)`,
-      );
+    if (problem) issue([...path, "instanceTypes"], problem);
     return !problem;
   };
 

@@ -48,7 +48,10 @@ export function instanceTypeFacts(name: string): InstanceTypeFacts | undefined {
  */
 export function sameSizeProblem(names: readonly string[]): string | undefined {
   const unknown = names.filter((name) => !instanceTypeFacts(name));
-  if (unknown.length > 0) return `${unknown.join(", ")} not in the curated table (lib/eks/instance-types.ts)`;
+  if (unknown.length > 0) {
+    const families = [...new Set(INSTANCE_TYPE_NAMES.map((name) => name.split(".")[0]))].join(", ");
+    return `${unknown.join(", ")} not in the curated table of lib/eks/instance-types.ts (${families}; sizes large, xlarge, 2xlarge); add a type there with its vCPUs, memory and max pods`;
+  }
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
   if (duplicate) return `lists ${duplicate} twice; each type once`;
   const facts = names.map((name) => instanceTypeFacts(name)!);
