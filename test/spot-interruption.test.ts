@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DRAINED_INSTANCE_STATES, interruptionEventRules } from "../lib/spot-interruption/event-patterns";
 import { MESSAGE_RETENTION_SECONDS } from "../lib/spot-interruption/spot-interruption-queue";
+import { runPolicySuite } from "../tools/policy";
 import { matchesPattern } from "./event-pattern-matcher";
-import { fixtureEnvironment, onlyResource, resources, stackOf, synthEnvironment } from "./helpers";
+import { environmentFromYaml, fixtureEnvironment, onlyResource, policyStacks, resources, stackOf, synthEnvironment } from "./helpers";
 
 const sample = (name: string) =>
   JSON.parse(readFileSync(join(__dirname, "fixtures", "events", `${name}.json`), "utf8")) as Record<string, unknown>;
@@ -127,5 +128,53 @@ describe("prod-eks interruption queue, rules and handler role", () => {
       { test: "StringEquals", variable: "aws:RequestTag/kubernetes-namespace", values: ["kube-system"] },
       { test: "StringEquals", variable: "aws:RequestTag/kubernetes-service-account", values: ["aws-node-termination-handler"] },
     ]);
+  });
+});
+
+describe("a handler with lifecycle heartbeats", () => {
+  const environment = environmentFromYaml(`
+repository: test
+aws: { region: eu-west-1, accountId: "111122223333" }
+network:
+  cidr: 10.0.0.0/16
+  availabilityZones: [eu-west-1a, eu-west-1b]
+eks:
+  version: "1.34"
+  adminRoleArns: [arn:aws:iam::111122223333:role/admin]
+  addons: { vpcCni: v1.20.4-eksbuild.1, coredns: v1.12.4-eksbuild.1, kubeProxy: v1.34.1-eksbuild.2, podIdentityAgent: v1.3.9-eksbuild.3 }
+  systemNodeGroup: { instanceTypes: [m6i.large], minSize: 2, maxSize: 3, desiredSize: 2 }
+  selfManagedSpotNodeGroups:
+    - { name: batch, instanceTypes: [c5.xlarge, c5a.xlarge, c6i.xlarge], minSize: 0, maxSize: 10, desiredSize: 0 }
+  terminationHandler: { lifecycleHookTimeoutSeconds: 600, heartbeatIntervalSeconds: 120 }
+`);
+  const stacks = policyStacks(environment);
+
+  it("adds the heartbeat call on the cluster's groups and the hook lookup, and passes the policy suite", () => {
+    const eks = stacks.find((s) => s.name === "test-eks")!;
+    const documents = eks.terraform.data?.aws_iam_policy_document as Record<
+      string,
+      { statement: { actions: string[]; resources: string[] }[] }
+    >;
+    const handler = Object.entries(documents).find(([key]) => key.includes("termination-handler_policy-document"))![1];
+    expect(handler.statement.map((s) => [s.actions, s.resources])).toEqual([
+      [["sqs:DeleteMessage", "sqs:ReceiveMessage"], [expect.stringMatching(/aws_sqs_queue/)]],
+      [
+        ["autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"],
+        ["arn:aws:autoscaling:eu-west-1:111122223333:autoScalingGroup:*:autoScalingGroupName/test-eks-batch"],
+      ],
+      [["ec2:DescribeInstances", "autoscaling:DescribeLifecycleHooks"], ["*"]],
+    ]);
+    expect(runPolicySuite(stacks).violations).toEqual([]);
+  });
+
+  it("passes the interval to the chart and the timeout to the hook", () => {
+    const addons = stacks.find((s) => s.name === "test-eks-addons")!;
+    const release = Object.values(addons.terraform.resource?.helm_release ?? {})[0] as { values: string[] };
+    expect(JSON.parse(release.values[0]!)).toMatchObject({ heartbeatInterval: 120 });
+    const eks = stacks.find((s) => s.name === "test-eks")!;
+    const group = Object.values(eks.terraform.resource?.aws_autoscaling_group ?? {})[0] as {
+      initial_lifecycle_hook: { heartbeat_timeout: number }[];
+    };
+    expect(group.initial_lifecycle_hook[0]!.heartbeat_timeout).toBe(600);
   });
 });

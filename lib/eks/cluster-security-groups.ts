@@ -83,7 +83,6 @@ export class ClusterSecurityGroups extends Construct {
     });
     const reason =
       "Nodes pull images, join the cluster through the public AWS APIs and run arbitrary workloads whose egress is governed by Kubernetes network policy, not by the node group.";
-    justify(egress, "CKV_AWS_382", reason);
     justify(egress, "POL-NET-3", reason);
   }
 }
