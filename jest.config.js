@@ -6,5 +6,7 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" } }] },
   setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
+  globalSetup: "<rootDir>/test/global-setup.ts",
+  globalTeardown: "<rootDir>/test/global-teardown.ts",
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };

@@ -490,7 +490,10 @@ export interface EnvironmentConfig extends EnvironmentSettings {
   readonly subnetCidrs: Readonly<Record<SubnetTier, readonly string[]>>;
 }
 
-/** The subnet CIDRs of every tier, in AZ order: explicit cidrs, or Terraform cidrsubnets() over all tiers at once. */
+/**
+ * The subnet CIDRs of every tier, in AZ order: explicit cidrs, or Terraform cidrsubnets() over all computed
+ * tiers at once, placed around the explicit blocks of the other tiers.
+ */
 export function resolveSubnetCidrs(network: NetworkSettings): Record<SubnetTier, string[]> | undefined {
   const vpc = parseCidr(network.cidr);
   if (typeof vpc === "string") return undefined;
@@ -500,7 +503,10 @@ export function resolveSubnetCidrs(network: NetworkSettings): Record<SubnetTier,
     (a, b) => tierPrefix(network, a) - tierPrefix(network, b) || SUBNET_TIERS.indexOf(a) - SUBNET_TIERS.indexOf(b),
   );
   const newbits = computed.flatMap((tier) => Array<number>(zones).fill(tierPrefix(network, tier) - vpc.prefix));
-  const allocated = cidrSubnets(vpc, newbits);
+  const explicit = SUBNET_TIERS.flatMap((tier) => network.subnets[tier].cidrs ?? [])
+    .map(parseCidr)
+    .filter((block): block is Cidr => typeof block !== "string");
+  const allocated = cidrSubnets(vpc, newbits, explicit);
   if (!allocated) return undefined;
   const result = {} as Record<SubnetTier, string[]>;
   for (const tier of computed) result[tier] = allocated.splice(0, zones);
@@ -575,27 +581,11 @@ function validateNetwork(network: NetworkSettings, ctx: z.RefinementCtx): void {
 
   const resolved = resolveSubnetCidrs(network);
   if (!resolved) {
-    const tiers = SUBNET_TIERS.map((t) => `${t} /${tierPrefix(network, t)}`).join(", ");
+    const tiers = SUBNET_TIERS.map((t) => `${t} ${network.subnets[t].cidrs ? "explicit" : `/${tierPrefix(network, t)}`}`).join(", ");
     issue(
       ["subnets"],
       `the tiers (${tiers} x ${zones.length} zones) do not fit in ${network.cidr}; use a larger VPC, smaller subnets or fewer zones`,
     );
-    return;
-  }
-  // Computed tiers must not collide with explicitly placed ones.
-  for (const tier of SUBNET_TIERS) {
-    if (network.subnets[tier].cidrs) continue;
-    for (const text of resolved[tier]) {
-      const block = parseCidr(text) as Cidr;
-      const clash = explicit.find((other) => overlaps(other.block, block));
-      if (clash) {
-        issue(
-          ["subnets", tier, "prefixLength"],
-          `the computed block ${text} overlaps ${clash.path.join(".")} (${clash.block.cidr}); give this tier explicit cidrs too`,
-        );
-        break;
-      }
-    }
   }
 }
 

@@ -3,6 +3,9 @@ import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 
+/** Terraform >= 1.10: S3-native state locking (use_lockfile) replaces the DynamoDB lock table. */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.10.0";
+
 export type Layer = "network" | "ecs" | "eks" | "eks-addons";
 
 export interface EnvironmentStackProps {
@@ -23,6 +26,7 @@ export abstract class EnvironmentStack extends TerraformStack {
     super(scope, `${environment.name}-${layer}`);
     this.environment = environment;
     const { aws } = environment;
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     this.defaultTags = {
       ...environment.tags,
       environment: environment.name,

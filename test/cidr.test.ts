@@ -1,4 +1,4 @@
-import { cidrSubnets, overlaps, parseCidr } from "../lib/network/cidr";
+import { type Cidr, cidrSubnets, overlaps, parseCidr } from "../lib/network/cidr";
 
 // Expected values printed by `terraform console` (Terraform 1.11.4) for the same calls, so the subnet
 // layout computed at synth time is the one Terraform's cidrsubnets() would produce.
@@ -33,6 +33,14 @@ describe("cidrSubnets", () => {
     const block = parseCidr(base);
     if (typeof block === "string") throw new Error(block);
     expect(cidrSubnets(block, newbits)).toEqual(expected);
+  });
+
+  it("places blocks around reserved (explicit) blocks, each still aligned to its own size", () => {
+    const block = parseCidr("10.0.0.0/16");
+    const reserved = ["10.0.0.0/24", "10.0.201.0/24", "10.0.48.0/22"].map((c) => parseCidr(c) as Cidr);
+    if (typeof block === "string") throw new Error(block);
+    expect(cidrSubnets(block, [4, 4, 8, 8], reserved)).toEqual(["10.0.16.0/20", "10.0.32.0/20", "10.0.52.0/24", "10.0.53.0/24"]);
+    expect(cidrSubnets(block, [1, 1], reserved)).toBeUndefined();
   });
 
   it("returns undefined when the blocks do not fit", () => {

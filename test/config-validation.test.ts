@@ -180,10 +180,17 @@ const cases: [string, unknown, string[]][] = [
     ["test.yaml: network.subnets.intra.cidrs.1: 10.0.200.128/25 overlaps subnets.intra.cidrs.0 (10.0.200.0/24); subnets must not overlap"],
   ],
   [
-    "explicit CIDR colliding with a computed tier",
-    edit((e) => (e.network.subnets.intra = { cidrs: ["10.0.0.0/24", "10.0.201.0/24"] } as never)),
+    "explicit CIDRs leaving too little room for the computed tiers",
+    edit((e) => {
+      e.network.cidr = "10.0.0.0/22";
+      e.network.subnets = {
+        public: { prefixLength: 26 },
+        private: { prefixLength: 24 },
+        intra: { cidrs: ["10.0.1.0/24", "10.0.3.0/24"] },
+      } as never;
+    }),
     [
-      "test.yaml: network.subnets.private.prefixLength: the computed block 10.0.0.0/20 overlaps subnets.intra.cidrs.0 (10.0.0.0/24); give this tier explicit cidrs too",
+      "test.yaml: network.subnets: the tiers (public /26, private /24, intra explicit x 2 zones) do not fit in 10.0.0.0/22; use a larger VPC, smaller subnets or fewer zones",
     ],
   ],
   [
@@ -275,6 +282,17 @@ describe("loadEnvironments", () => {
   it("refuses two files for one environment", () => {
     const text = stringify(valid());
     expect(() => loadEnvironments(dirWith({ "a.yaml": text, "a.yml": text }))).toThrow('(file name): environment "a" is also defined by');
+  });
+
+  it("allocates computed tiers around explicit cidrs of another tier (mixing both is valid)", () => {
+    const env = edit((e) => (e.network.subnets.intra = { cidrs: ["10.0.0.0/24", "10.0.201.0/24"] } as never));
+    const result = parseEnvironment("test.yaml", "test", stringify(env));
+    if ("problems" in result) throw new Error(JSON.stringify(result.problems));
+    expect(result.environment.subnetCidrs).toEqual({
+      private: ["10.0.16.0/20", "10.0.32.0/20"],
+      public: ["10.0.48.0/24", "10.0.49.0/24"],
+      intra: ["10.0.0.0/24", "10.0.201.0/24"],
+    });
   });
 
   it("applies the schema defaults", () => {

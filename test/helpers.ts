@@ -65,6 +65,13 @@ export function synthEnvironment(environment: EnvironmentConfig): SynthesizedSta
   }
 }
 
+/** Synthesizes environments into `outdir` exactly as main.ts does (cdktf.out layout: stacks/<stack>/cdk.tf.json). */
+export function synthToDir(environments: readonly EnvironmentConfig[], outdir: string): void {
+  const app = new App({ outdir });
+  for (const environment of environments) addEnvironmentStacks(app, environment);
+  app.synth();
+}
+
 /** The stack named `<env>-<layer>`; fails the test when the environment does not have it. */
 export function stackOf(stacks: readonly SynthesizedStack[], layer: string): SynthesizedStack {
   const stack = stacks.find((s) => s.name.endsWith(`-${layer}`));

@@ -7,14 +7,23 @@ import { loadEnvironmentsOrExit } from "../config/loader";
 
 const [envName, flag] = process.argv.slice(2);
 const environments = loadEnvironmentsOrExit();
+const withState = environments.filter((e) => e.state).map((e) => e.name);
 const environment = environments.find((e) => e.name === envName);
-if (!environment?.state) {
-  const withState = environments.filter((e) => e.state).map((e) => e.name);
-  process.stderr.write(
-    `usage: npm run bootstrap-state -- <env> [--apply]; environments with a state section: ${withState.join(", ") || "none"}\n`,
-  );
+const fail = (message: string): never => {
+  process.stderr.write(`bootstrap-state: ${message}\n`);
   process.exit(2);
+};
+if (!envName || (flag !== undefined && flag !== "--apply")) {
+  fail(`usage: npm run bootstrap-state -- <env> [--apply]; environments with a state section: ${withState.join(", ") || "none"}`);
 }
+if (!environment) {
+  fail(`there is no environment "${envName}"; environments: ${environments.map((e) => e.name).join(", ")}`);
+} else if (!environment.state) {
+  fail(
+    `${envName} keeps its state in local files (it has no state section), so there is no bucket to create; add state.bucket to ${environment.file} for shared S3 state (docs/state-bucket.md)`,
+  );
+}
+if (!environment?.state) process.exit(2);
 
 const { bucket, kmsKeyArn } = environment.state;
 const region = environment.state.region ?? environment.aws.region;

@@ -1,11 +1,16 @@
 // npm run stacks [-- <glob>]: the synthesized stacks as a JSON array (CI's plan matrix reads it).
 // Reads cdktf.out/manifest.json, so run `npx cdktf synth` (or the app) first.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const outdir = process.env.CDKTF_OUTDIR ?? join(__dirname, "..", "cdktf.out");
 const pattern = process.argv[2] ?? "*";
-const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
+const manifestFile = join(outdir, "manifest.json");
+if (!existsSync(manifestFile)) {
+  process.stderr.write(`stacks: ${relative(process.cwd(), manifestFile)} does not exist; run \`npm run synth\` first\n`);
+  process.exit(2);
+}
+const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as {
   stacks: Record<string, { workingDirectory: string; dependencies: string[] }>;
 };
 const matcher = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);

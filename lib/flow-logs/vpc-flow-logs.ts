@@ -1,3 +1,4 @@
+import { dependable } from "cdktf";
 import { Construct } from "constructs";
 import { type FlowLogField, flowLogFields } from "./fields";
 import { FlowLogAnalytics } from "./flow-log-analytics";
@@ -20,6 +21,8 @@ export interface FlowLogSettings {
 export interface VpcFlowLogsProps {
   readonly namePrefix: string;
   readonly vpcId: string;
+  /** The VPC's IPv4 CIDR blocks (literal): queries tell traffic inside the VPC from traffic from outside. */
+  readonly vpcCidrs: readonly string[];
   /** Account id, literal or a reference to aws_caller_identity. */
   readonly accountId: string;
   readonly region: string;
@@ -85,7 +88,8 @@ export class VpcFlowLogs extends Construct {
       cloudwatch: logGroupName ? { logGroupName, retentionDays: settings.cloudwatchRetentionDays } : undefined,
     });
     // The bucket policy must exist before AWS validates delivery permissions when creating the flow log.
-    if (this.bucket && this.delivery.s3FlowLog) this.delivery.s3FlowLog.dependsOn = [this.bucket.storage.policy.fqn];
+    // dependable() renders the bare address Terraform requires in depends_on; a `.fqn` string would be "${...}".
+    if (this.bucket && this.delivery.s3FlowLog) this.delivery.s3FlowLog.dependsOn = [dependable(this.bucket.storage.policy)];
 
     if (this.bucket) {
       this.analytics = new FlowLogAnalytics(this, "analytics", {
@@ -98,6 +102,7 @@ export class VpcFlowLogs extends Construct {
         bytesScannedCutoffMb: settings.athenaBytesScannedCutoffMb,
         production,
         natGatewayInterfaceIds: props.natGatewayInterfaceIds,
+        vpcCidrs: props.vpcCidrs,
       });
     }
     if (this.delivery.logGroup) {
@@ -106,6 +111,7 @@ export class VpcFlowLogs extends Construct {
         logGroupName: this.delivery.logGroup.name,
         fields: this.fields,
         natGatewayInterfaceIds: props.natGatewayInterfaceIds,
+        vpcCidrs: props.vpcCidrs,
       });
     }
   }

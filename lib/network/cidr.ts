@@ -44,19 +44,27 @@ export function overlaps(a: Cidr, b: Cidr): boolean {
 /**
  * Terraform's `cidrsubnets(base, newbits...)`: each block is placed at the first address after the
  * previous one that is aligned to its own size, so the layout matches what `terraform console` prints.
- * Returns undefined when the blocks do not fit in the base.
+ * Blocks in `reserved` (subnets placed explicitly) are skipped over; without them the result is exactly
+ * cidrsubnets(). Returns undefined when the blocks do not fit in the base.
  */
-export function cidrSubnets(base: Cidr, newbits: readonly number[]): string[] | undefined {
+export function cidrSubnets(base: Cidr, newbits: readonly number[], reserved: readonly Cidr[] = []): string[] | undefined {
   const result: string[] = [];
   let next = base.first;
   for (const bits of newbits) {
     const prefix = base.prefix + bits;
     if (bits < 1 || prefix > 32) return undefined;
     const size = 2n ** BigInt(32 - prefix);
-    const start = ((next + size - 1n) / size) * size;
+    let start = ((next + size - 1n) / size) * size;
+    for (let clash = findClash(start, size, reserved); clash; clash = findClash(start, size, reserved)) {
+      start = ((clash.last + 1n + size - 1n) / size) * size;
+    }
     if (start + size - 1n > base.last) return undefined;
     result.push(toCidr(start, prefix));
     next = start + size;
   }
   return result;
+}
+
+function findClash(start: bigint, size: bigint, reserved: readonly Cidr[]): Cidr | undefined {
+  return reserved.find((block) => block.first <= start + size - 1n && start <= block.last);
 }

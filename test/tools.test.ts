@@ -1,0 +1,91 @@
+import { execFile } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stacksInDependencyOrder } from "../tools/plan-environment";
+import { FIXTURE_ENVIRONMENTS_DIR } from "./helpers";
+
+const ROOT = join(__dirname, "..");
+const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+const work = mkdtempSync(join(tmpdir(), "tools-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Runs a TypeScript entry point of the project; resolves with its exit code and output, never rejects. */
+async function tsx(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(TSX, args, { cwd: ROOT, env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env } }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe("main.ts output folder", () => {
+  it("equals the configuration: the stacks of a removed environment disappear on the next synth", async () => {
+    const configDir = join(work, "config");
+    const outdir = join(work, "out");
+    mkdirSync(configDir);
+    for (const name of ["dev", "prod"]) copyFileSync(join(FIXTURE_ENVIRONMENTS_DIR, `${name}.yaml`), join(configDir, `${name}.yaml`));
+    const env = { INFRA_CONFIG_DIR: configDir, CDKTF_OUTDIR: outdir };
+    expect((await tsx(["main.ts"], env)).code).toBe(0);
+    const before = readdirSync(join(outdir, "stacks"));
+    expect(before.some((name) => name.startsWith("prod-"))).toBe(true);
+    unlinkSync(join(configDir, "prod.yaml"));
+    expect((await tsx(["main.ts"], env)).code).toBe(0);
+    expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(before.filter((name) => name.startsWith("dev-")).sort());
+  }, 30_000);
+});
+
+describe("command-line tools end with one sentence saying what is wrong and what to do", () => {
+  it.each([
+    [
+      "stacks before any synth",
+      ["tools/stacks.ts"],
+      { CDKTF_OUTDIR: join(work, "never-synthesized") },
+      /^stacks: .*manifest\.json does not exist; run `npm run synth` first\n$/,
+    ],
+    [
+      "bootstrap-state for an environment without a state section",
+      ["tools/bootstrap-state.ts", "dev"],
+      { INFRA_CONFIG_DIR: FIXTURE_ENVIRONMENTS_DIR },
+      /^bootstrap-state: dev keeps its state in local files \(it has no state section\), so there is no bucket to create; add state\.bucket to .*dev\.yaml for shared S3 state \(docs\/state-bucket\.md\)\n$/,
+    ],
+    [
+      "bootstrap-state for an unknown environment",
+      ["tools/bootstrap-state.ts", "qa"],
+      { INFRA_CONFIG_DIR: FIXTURE_ENVIRONMENTS_DIR },
+      /^bootstrap-state: there is no environment "qa"; environments: dev, prod\n$/,
+    ],
+    ["plan without an environment", ["tools/plan-environment.ts"], {}, /^plan: usage: npm run plan -- <env>/],
+  ])(
+    "%s",
+    async (_name, args, env, message) => {
+      const result = await tsx(args, env);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    },
+    30_000,
+  );
+});
+
+describe("stacksInDependencyOrder", () => {
+  const stack = (...dependencies: string[]) => ({ workingDirectory: "x", dependencies });
+
+  it("puts every stack after the stacks it depends on, and only the environment's stacks", () => {
+    const stacks = {
+      "dev-eks-addons": stack("dev-eks"),
+      "dev-eks": stack("dev-network"),
+      "dev-ecs": stack("dev-network"),
+      "dev-network": stack(),
+      "prod-network": stack(),
+    };
+    expect(stacksInDependencyOrder(stacks, "dev")).toEqual(["dev-network", "dev-ecs", "dev-eks", "dev-eks-addons"]);
+    expect(stacksInDependencyOrder(stacks, "qa")).toEqual([]);
+  });
+
+  it("refuses a cycle", () => {
+    expect(() => stacksInDependencyOrder({ "dev-a": stack("dev-b"), "dev-b": stack("dev-a") }, "dev")).toThrow(
+      /cycle: dev-a -> dev-b -> dev-a/,
+    );
+  });
+});

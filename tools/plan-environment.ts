@@ -1,0 +1,72 @@
+// npm run plan -- <env> [--skip-synth]: `terraform init` + `terraform plan` for every stack of one
+// environment, in dependency order (network before the layers that read its outputs).
+// `cdktf diff` takes exactly one stack; this is the one command for a whole environment.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+
+const root = join(__dirname, "..");
+const outdir = process.env.CDKTF_OUTDIR ?? join(root, "cdktf.out");
+
+interface ManifestStack {
+  readonly workingDirectory: string;
+  readonly dependencies: readonly string[];
+}
+
+/** The stacks of `env` (named `<env>-<layer>`), each after the stacks it depends on. */
+export function stacksInDependencyOrder(stacks: Readonly<Record<string, ManifestStack>>, env: string): string[] {
+  const selected = Object.keys(stacks)
+    .filter((name) => name.startsWith(`${env}-`))
+    .sort();
+  const ordered: string[] = [];
+  const visit = (name: string, path: readonly string[]) => {
+    if (ordered.includes(name)) return;
+    if (path.includes(name)) throw new Error(`stack dependency cycle: ${[...path, name].join(" -> ")}`);
+    for (const dependency of stacks[name]?.dependencies ?? []) if (selected.includes(dependency)) visit(dependency, [...path, name]);
+    ordered.push(name);
+  };
+  for (const name of selected) visit(name, []);
+  return ordered;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`plan: ${message}\n`);
+  process.exit(2);
+}
+
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): number {
+  const result = spawnSync(command, args, { cwd, stdio: "inherit", env });
+  if (result.error) fail(`could not run ${command} (${result.error.message}); install Terraform >= 1.10 and put it on PATH`);
+  return result.status ?? 1;
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const env = args.find((a) => !a.startsWith("--"));
+  if (!env) fail("usage: npm run plan -- <env> [--skip-synth]  (plans every stack of <env> in dependency order)");
+  if (!args.includes("--skip-synth")) {
+    // The app itself, not the cdktf CLI: same output, no CLI start-up.
+    const status = run(join(root, "node_modules", ".bin", "tsx"), [join(root, "main.ts")], root, { ...process.env, CDKTF_OUTDIR: outdir });
+    if (status !== 0) process.exit(status);
+  }
+  const manifestFile = join(outdir, "manifest.json");
+  if (!existsSync(manifestFile)) fail(`${relative(process.cwd(), manifestFile)} does not exist; run \`npm run synth\` first`);
+  const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as { stacks: Record<string, ManifestStack> };
+  const order = stacksInDependencyOrder(manifest.stacks, env);
+  if (order.length === 0) {
+    const environments = [...new Set(Object.keys(manifest.stacks).map((name) => name.replace(/-(network|ecs|eks|eks-addons)$/, "")))];
+    fail(`no stacks for environment "${env}"; environments: ${environments.join(", ")}`);
+  }
+  console.log(`plan ${env}: ${order.join(" -> ")}`);
+  for (const [i, stack] of order.entries()) {
+    const cwd = join(outdir, manifest.stacks[stack]!.workingDirectory);
+    console.log(`\n== ${stack} (${i + 1}/${order.length}): terraform init && terraform plan`);
+    if (run("terraform", ["init", "-input=false"], cwd) !== 0) fail(`terraform init failed in ${relative(process.cwd(), cwd)}; see above`);
+    if (run("terraform", ["plan", "-input=false", "-lock-timeout=5m"], cwd) !== 0) {
+      const upstream = manifest.stacks[stack]!.dependencies;
+      fail(
+        `terraform plan failed for ${stack}; see above.${upstream.length > 0 ? ` It reads the outputs of ${upstream.join(", ")} from their state: if those are not deployed yet, deploy them first (npm run deploy -- ${upstream.join(" ")}).` : ""}`,
+      );
+    }
+  }
+}
