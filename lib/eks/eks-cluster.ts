@@ -118,28 +118,33 @@ export class EksCluster extends Construct {
     });
     const keyPolicy = new IamRolePolicy(this, "key-policy", { name: "secrets-encryption", role: this.role.id, policy: keyUse.json });
 
-    this.cluster = new AwsEksCluster(this, "cluster", {
-      name: props.clusterName,
-      version: props.kubernetesVersion,
-      roleArn: this.role.arn,
-      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
-      // Add-ons come from aws_eks_addon with pinned versions, not the unmanaged defaults.
-      bootstrapSelfManagedAddons: false,
-      deletionProtection: props.production,
-      enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
-      encryptionConfig: { resources: ["secrets"], provider: { keyArn: this.key.key.arn } },
-      kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: props.serviceIpv4Cidr },
-      upgradePolicy: { supportType: "STANDARD" },
-      vpcConfig: {
-        subnetIds: props.subnetIds,
-        securityGroupIds: [this.securityGroups.cluster.id],
-        endpointPrivateAccess: true,
-        endpointPublicAccess: publicCidrs.length > 0,
-        publicAccessCidrs: publicCidrs.length > 0 ? publicCidrs : undefined,
-      },
-      tags: { Name: props.clusterName },
-      dependsOn: [this.logGroup, clusterPolicy, keyPolicy],
-    });
+    // prevent_destroy too: a replacing change (subnets, service range) would otherwise delete the cluster.
+    this.cluster = protectFromDestroy(
+      new AwsEksCluster(this, "cluster", {
+        name: props.clusterName,
+        version: props.kubernetesVersion,
+        roleArn: this.role.arn,
+        accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
+        // Add-ons come from aws_eks_addon with pinned versions, not the unmanaged defaults.
+        bootstrapSelfManagedAddons: false,
+        deletionProtection: props.production,
+        enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
+        encryptionConfig: { resources: ["secrets"], provider: { keyArn: this.key.key.arn } },
+        kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: props.serviceIpv4Cidr },
+        // No extended-support charges: at the end of standard support EKS upgrades the control plane itself.
+        upgradePolicy: { supportType: "STANDARD" },
+        vpcConfig: {
+          subnetIds: props.subnetIds,
+          securityGroupIds: [this.securityGroups.cluster.id],
+          endpointPrivateAccess: true,
+          endpointPublicAccess: publicCidrs.length > 0,
+          publicAccessCidrs: publicCidrs.length > 0 ? publicCidrs : undefined,
+        },
+        tags: { Name: props.clusterName },
+        dependsOn: [this.logGroup, clusterPolicy, keyPolicy],
+      }),
+      props.production,
+    );
     if (publicCidrs.length > 0) {
       justify(
         this.cluster,

@@ -141,7 +141,8 @@ export class SelfManagedSpotNodeGroup extends Construct {
         },
       ],
       tag: Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
-      lifecycle: { ignoreChanges: ["desired_capacity"] },
+      // Scheduled actions move min and max as well (lesson 4): the next apply must not undo them.
+      lifecycle: { ignoreChanges: props.schedules?.length ? ["desired_capacity", "min_size", "max_size"] : ["desired_capacity"] },
       dependsOn: props.dependsOn,
     });
     if (props.schedules && props.schedules.length > 0) {
