@@ -1,9 +1,12 @@
+import { interruptionEventRules } from "../lib/spot-interruption/event-patterns";
+import { MESSAGE_RETENTION_SECONDS } from "../lib/spot-interruption/spot-interruption-queue";
 import { environmentFromYaml, fixtureEnvironment, onlyResource, resources, snapshotOf, stackOf, synthEnvironment } from "./helpers";
 
 const environment = fixtureEnvironment("prod");
 const stacks = synthEnvironment(environment);
 const stack = stackOf(stacks, "eks");
 const eks = environment.eks!;
+const GROUP = `prod-eks-${eks.selfManagedSpotNodeGroups[0]!.name}`;
 const byName = (type: string, name: string) => {
   const found = Object.values(resources(stack, type)).find((r) => r.name === name || r.node_group_name === name);
   if (!found) throw new Error(`no ${type} named ${name}`);
@@ -213,6 +216,78 @@ describe("prod-eks", () => {
         ),
       );
     });
+  });
+});
+
+describe("prod-eks interruption queue, rules and handler role (self-managed spot)", () => {
+  const documents = stack.terraform.data?.aws_iam_policy_document as Record<string, { statement: Record<string, unknown>[] }>;
+  const documentOf = (pathPart: string) => {
+    const entry = Object.entries(documents).find(([key]) => key.includes(pathPart));
+    if (!entry) throw new Error(`no policy document ${pathPart}`);
+    return entry[1];
+  };
+
+  it("keeps messages 300 s with SQS-managed encryption", () => {
+    expect(onlyResource(stack, "aws_sqs_queue")).toMatchObject({
+      name: "prod-eks-spot-interruptions",
+      message_retention_seconds: MESSAGE_RETENTION_SECONDS,
+      sqs_managed_sse_enabled: true,
+    });
+  });
+
+  it("synthesizes the rule patterns exactly, each targeting the queue", () => {
+    const byName = Object.fromEntries(
+      Object.values(resources(stack, "aws_cloudwatch_event_rule")).map((r) => [r.name, JSON.parse(String(r.event_pattern))]),
+    );
+    expect(byName).toEqual(
+      Object.fromEntries(interruptionEventRules([GROUP]).map((r) => [`prod-eks-spot-interruptions-${r.id}`, r.pattern])),
+    );
+    const targets = Object.values(resources(stack, "aws_cloudwatch_event_target"));
+    expect(targets).toHaveLength(5);
+    for (const target of targets) expect(String(target.arn)).toMatch(/^\$\{aws_sqs_queue\..+\.arn\}$/);
+  });
+
+  it("lets only this queue's EventBridge rules and this account's SQS send", () => {
+    const statements = documentOf("queue-policy").statement;
+    expect(statements.map((s) => [s.principals, s.actions])).toEqual([
+      [[{ type: "Service", identifiers: ["events.amazonaws.com"] }], ["sqs:SendMessage"]],
+      [[{ type: "Service", identifiers: ["sqs.amazonaws.com"] }], ["sqs:SendMessage"]],
+    ]);
+    const ruleArns = (statements[0]!.condition as { values: string[] }[])[0]!.values;
+    expect(ruleArns).toHaveLength(5);
+    for (const arn of ruleArns) expect(arn).toMatch(/^\$\{aws_cloudwatch_event_rule\..+\.arn\}$/);
+    expect(statements[1]!.condition).toEqual([{ test: "StringEquals", variable: "aws:SourceAccount", values: ["111122223333"] }]);
+  });
+
+  it("gives the handler exactly the calls it makes, lifecycle actions scoped to the cluster's groups", () => {
+    const statements = documentOf("termination-handler_policy-document").statement;
+    const actions = statements.flatMap((s) => s.actions as string[]).sort();
+    // aws-node-termination-handler 1.25 queue processor: ReceiveMessage/DeleteMessage, DescribeInstances
+    // (node name and managed tag), CompleteLifecycleAction; prod sends no heartbeats.
+    expect(actions).toEqual(["autoscaling:CompleteLifecycleAction", "ec2:DescribeInstances", "sqs:DeleteMessage", "sqs:ReceiveMessage"]);
+    const byAction = Object.fromEntries(statements.flatMap((s) => (s.actions as string[]).map((a) => [a, s.resources])));
+    expect(byAction["autoscaling:CompleteLifecycleAction"]).toEqual([
+      `arn:aws:autoscaling:eu-west-1:111122223333:autoScalingGroup:*:autoScalingGroupName/${GROUP}`,
+    ]);
+    expect(String((byAction["sqs:ReceiveMessage"] as string[])[0])).toMatch(/^\$\{aws_sqs_queue\..+\.arn\}$/);
+    expect(byAction["ec2:DescribeInstances"]).toEqual(["*"]);
+  });
+
+  it("binds the role to the handler's service account through Pod Identity, trusted only for it", () => {
+    expect(onlyResource(stack, "aws_eks_pod_identity_association")).toMatchObject({
+      namespace: "kube-system",
+      service_account: "aws-node-termination-handler",
+    });
+    const trust = documentOf("termination-handler_role_assume-role-policy").statement[0]!;
+    expect(trust.condition).toEqual([
+      {
+        test: "StringEquals",
+        variable: "aws:RequestTag/eks-cluster-name",
+        values: [expect.stringMatching(/^\$\{aws_eks_cluster\..+\.name\}$/)],
+      },
+      { test: "StringEquals", variable: "aws:RequestTag/kubernetes-namespace", values: ["kube-system"] },
+      { test: "StringEquals", variable: "aws:RequestTag/kubernetes-service-account", values: ["aws-node-termination-handler"] },
+    ]);
   });
 });
 
