@@ -235,19 +235,17 @@ const sizeFields = {
 const groupName = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,29}$/, "must be 1-30 lowercase letters, digits and hyphens, starting with a letter")
-  .describe("Name of the node group, unique in the cluster; resources are named <env>-<name>.");
+  .describe("Name of the node group, unique in the cluster; its resources are named <env>-eks-<name>.");
 
-const instanceTypeList = (minimum: number, why: string) =>
+const instanceTypeList = (minimum: number, why: string, purpose: string) =>
   z
     .array(z.string())
     .min(minimum, why)
-    .describe(
-      `Instance types, all of one vCPU count, memory size and architecture (known types: lib/eks/instance-types.ts). Spot groups need at least 3 so that one type's capacity running out does not stop scaling.`,
-    );
+    .describe(`Instance types, all of one vCPU count, memory size and architecture (known types: lib/eks/instance-types.ts). ${purpose}`);
 
 const systemNodeGroup = z
   .strictObject({
-    instanceTypes: instanceTypeList(1, "must list at least 1 instance type"),
+    instanceTypes: instanceTypeList(1, "must list at least 1 instance type", "On demand; one type is enough."),
     ...sizeFields,
   })
   .describe(
@@ -256,7 +254,11 @@ const systemNodeGroup = z
 
 const spotGroupFields = {
   name: groupName,
-  instanceTypes: instanceTypeList(3, "must list at least 3 instance types of the same size: one type's spot capacity can run out"),
+  instanceTypes: instanceTypeList(
+    3,
+    "must list at least 3 instance types of the same size: one type's spot capacity can run out",
+    "At least 3, so that one type's spot capacity running out does not stop scaling.",
+  ),
   ...sizeFields,
   diskSizeGiB: z
     .number()
