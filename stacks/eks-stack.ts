@@ -156,6 +156,7 @@ export class EksStack extends EnvironmentStack {
       const queueName = `${clusterName}-spot-interruptions`;
       this.interruptionQueue = new SpotInterruptionQueue(this, "spot-interruptions", {
         queueName,
+        ruleNamePrefix: `${clusterName}-nth`,
         accountId: aws.accountId,
         region: aws.region,
         autoscalingGroupNames: groupNames,

@@ -239,9 +239,7 @@ describe("prod-eks interruption queue, rules and handler role (self-managed spot
     const byName = Object.fromEntries(
       Object.values(resources(stack, "aws_cloudwatch_event_rule")).map((r) => [r.name, JSON.parse(String(r.event_pattern))]),
     );
-    expect(byName).toEqual(
-      Object.fromEntries(interruptionEventRules([GROUP]).map((r) => [`prod-eks-spot-interruptions-${r.id}`, r.pattern])),
-    );
+    expect(byName).toEqual(Object.fromEntries(interruptionEventRules([GROUP]).map((r) => [`prod-eks-nth-${r.id}`, r.pattern])));
     const targets = Object.values(resources(stack, "aws_cloudwatch_event_target"));
     expect(targets).toHaveLength(5);
     for (const target of targets) expect(String(target.arn)).toMatch(/^\$\{aws_sqs_queue\..+\.arn\}$/);

@@ -11,8 +11,10 @@ import { interruptionEventRules } from "./event-patterns";
 export const MESSAGE_RETENTION_SECONDS = 300;
 
 export interface SpotInterruptionQueueProps {
-  /** Queue name and rule-name prefix, e.g. prod-eks-spot-interruptions. */
+  /** Queue name, e.g. prod-eks-spot-interruptions. */
   readonly queueName: string;
+  /** Prefix of the rule names, `<prefix>-<rule>`; rule names take 64 characters at most. */
+  readonly ruleNamePrefix: string;
   readonly accountId: string;
   readonly region: string;
   /** Self-managed Auto Scaling groups whose termination lifecycle actions reach the queue. */
@@ -31,7 +33,9 @@ export class SpotInterruptionQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: SpotInterruptionQueueProps) {
     super(scope, id);
+    const longest = Math.max(...interruptionEventRules([]).map((rule) => `${props.ruleNamePrefix}-${rule.id}`.length));
     assertProps(this, [
+      longest > 64 && `ruleNamePrefix "${props.ruleNamePrefix}" makes rule names of ${longest} characters; EventBridge allows 64`,
       props.autoscalingGroupNames.length === 0 &&
         "autoscalingGroupNames: give the self-managed groups; without one the handler has nothing to do (managed node groups drain themselves)",
     ]);
@@ -44,10 +48,10 @@ export class SpotInterruptionQueue extends Construct {
 
     this.rules = interruptionEventRules(props.autoscalingGroupNames).map((rule) => {
       const eventRule = new CloudwatchEventRule(this, rule.id, {
-        name: `${props.queueName}-${rule.id}`,
+        name: `${props.ruleNamePrefix}-${rule.id}`,
         description: rule.description,
         eventPattern: JSON.stringify(rule.pattern),
-        tags: { Name: `${props.queueName}-${rule.id}` },
+        tags: { Name: `${props.ruleNamePrefix}-${rule.id}` },
       });
       new CloudwatchEventTarget(this, `${rule.id}-target`, {
         rule: eventRule.name,
