@@ -3,6 +3,8 @@ import { sameSizeProblem } from "../lib/eks/instance-types";
 import { systemCapacityProblem } from "../lib/eks/system-workloads";
 import { EXTRA_FLOW_LOG_FIELDS, type FlowLogField } from "../lib/flow-logs/fields";
 import { type Cidr, cidrSubnets, contains, overlaps, parseCidr } from "../lib/network/cidr";
+import { ecsObject } from "./ecs";
+import { ecsProblems } from "./ecs-guards";
 
 // One schema is the single source of the config's TypeScript types, its validation, its defaults
 // and the generated JSON Schema (config/environment.schema.json) that editors use for completion.
@@ -434,6 +436,7 @@ export const environmentSchema = z
       .describe("Extra default tags for every resource. environment, managed-by and repository are set for you."),
     state: stateSection.optional(),
     network: networkSection,
+    ecs: ecsObject.optional(),
     eks: eksSection.optional(),
   })
   .superRefine((env, ctx) => {
@@ -469,6 +472,12 @@ export const environmentSchema = z
         });
       }
     });
+    // The ecs guards compare fields across services and with `production`; the section parsed, so every value is valid alone.
+    if (env.ecs && valid(ecsObject, env.ecs)) {
+      for (const problem of ecsProblems(env.ecs, env.production)) {
+        ctx.addIssue({ code: "custom", path: ["ecs", ...problem.path], message: problem.message });
+      }
+    }
     if (env.eks) validateEks(env, env.eks, ctx);
   });
 

@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
+import { EcsStack } from "./ecs-stack";
 import { EksAddonsStack } from "./eks-addons-stack";
 import { EksStack } from "./eks-stack";
 import type { EnvironmentStack } from "./environment-stack";
@@ -9,6 +10,7 @@ import { NetworkStack } from "./network-stack";
 export function addEnvironmentStacks(scope: Construct, environment: EnvironmentConfig): EnvironmentStack[] {
   const network = new NetworkStack(scope, { environment });
   const stacks: EnvironmentStack[] = [network];
+  if (environment.ecs) stacks.push(new EcsStack(scope, { environment, network: network.outputs }));
   if (environment.eks) {
     const eks = new EksStack(scope, { environment, network: network.outputs });
     stacks.push(eks);

@@ -14,8 +14,11 @@ import { assertProps } from "../validation";
 export interface SecureBucketProps {
   /** Globally unique bucket name (3-63 lowercase letters, digits, dots, hyphens); may contain the account id as a reference. */
   readonly bucketName: string;
-  /** KMS key that encrypts every object (SSE-KMS with an S3 Bucket Key). */
-  readonly kmsKeyArn: string;
+  /**
+   * KMS key that encrypts every object (SSE-KMS with an S3 Bucket Key).
+   * @default - SSE-S3 (AES256), only for writers that cannot use KMS (ELB access logs)
+   */
+  readonly kmsKeyArn?: string;
   /** Days after which current objects expire. */
   readonly expirationDays: number;
   /**
@@ -79,7 +82,11 @@ export class SecureBucket extends Construct {
     new S3BucketOwnershipControls(this, "ownership-controls", { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }],
+      rule: [
+        props.kmsKeyArn
+          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }
+          : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+      ],
     });
     const versioning = new S3BucketVersioningA(this, "versioning", { bucket, versioningConfiguration: { status: "Enabled" } });
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
