@@ -164,6 +164,13 @@ describe("prod-eks", () => {
       });
     });
 
+    it("rolls nodes on a launch template change, launching replacements before draining the old ones", () => {
+      expect(group.instance_refresh).toEqual({
+        strategy: "Rolling",
+        preferences: { min_healthy_percentage: 100, max_healthy_percentage: 150, skip_matching: true, instance_warmup: "120" },
+      });
+    });
+
     it("holds terminating instances for the drain with a lifecycle hook", () => {
       expect(group.initial_lifecycle_hook).toEqual([
         {

@@ -131,6 +131,12 @@ export class SelfManagedSpotNodeGroup extends Construct {
           override: props.instanceTypes.map((instanceType) => ({ instanceType })),
         },
       },
+      // A new launch template (AMI, kubelet settings) rolls the nodes; each replaced node goes through
+      // the lifecycle hook, so the handler drains it first. Launch before terminate keeps capacity.
+      instanceRefresh: {
+        strategy: "Rolling",
+        preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 150, skipMatching: true, instanceWarmup: "120" },
+      },
       // In place before the first instance launches, so every termination waits for the drain.
       initialLifecycleHook: [
         {
