@@ -1,18 +1,27 @@
 import { App } from "cdktf";
 import { ConfigError } from "./config/errors";
-import { loadEnvironments } from "./config/loader";
+import { loadEnvironments, selectEnvironments } from "./config/loader";
 import { PropsError } from "./lib/validation";
 import { addEnvironmentStacks } from "./stacks";
-import { pruneStaleStacks } from "./stacks/synth-output";
+import { synthOutput } from "./stacks/synth-output";
 
 // Wiring only: YAML -> validated config -> one set of stacks per environment -> Terraform JSON.
 // A bad configuration prints one line per problem and exits 1 before anything is written (contract 3).
+// Arguments (or INFRA_ENVIRONMENTS=a,b) select environments; the others' output stays as it was.
 try {
   const environments = loadEnvironments();
+  const fromArgs = process.argv.length > 2;
+  const selected = selectEnvironments(
+    environments,
+    fromArgs ? process.argv.slice(2) : (process.env.INFRA_ENVIRONMENTS ?? "").split(","),
+    fromArgs ? "command line" : "INFRA_ENVIRONMENTS",
+  );
   const app = new App({ outdir: process.env.CDKTF_OUTDIR });
-  for (const environment of environments) addEnvironmentStacks(app, environment);
-  app.synth();
-  pruneStaleStacks(app);
+  for (const environment of selected) addEnvironmentStacks(app, environment);
+  synthOutput(
+    app,
+    environments.filter((environment) => !selected.includes(environment)).map((environment) => environment.name),
+  );
 } catch (error) {
   if (!(error instanceof ConfigError || error instanceof PropsError)) throw error;
   process.stderr.write(`${error.message}\n`);

@@ -51,6 +51,32 @@ export function loadEnvironments(dir: string = process.env.INFRA_CONFIG_DIR || D
   return environments;
 }
 
+/**
+ * The environments to synthesize: all of them, or the ones named on the command line
+ * (`npm run synth -- dev`) or in INFRA_ENVIRONMENTS (comma-separated, for `cdktf synth`). Every file
+ * is still loaded and validated first, so a selection never hides a broken environment.
+ */
+export function selectEnvironments(
+  environments: readonly EnvironmentConfig[],
+  requested: readonly string[],
+  source: string,
+): EnvironmentConfig[] {
+  const names = requested.map((name) => name.trim()).filter((name) => name.length > 0);
+  if (names.length === 0) return [...environments];
+  const known = environments.map((environment) => environment.name);
+  const unknown = names.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      unknown.map((name) => ({
+        file: source,
+        path: "(selection)",
+        message: `there is no environment "${name}"; environments: ${known.join(", ")}`,
+      })),
+    );
+  }
+  return environments.filter((environment) => names.includes(environment.name));
+}
+
 /** For command-line tools: the environments, or their problems printed in the contract format and exit 1. */
 export function loadEnvironmentsOrExit(): EnvironmentConfig[] {
   try {

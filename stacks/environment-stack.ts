@@ -2,11 +2,10 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
+import type { Layer } from "./layers";
 
 /** Terraform >= 1.10: S3-native state locking (use_lockfile) replaces the DynamoDB lock table. */
 export const REQUIRED_TERRAFORM_VERSION = ">= 1.10.0";
-
-export type Layer = "network" | "ecs" | "eks" | "eks-addons";
 
 export interface EnvironmentStackProps {
   readonly environment: EnvironmentConfig;

@@ -1,14 +1,43 @@
-import { readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type App, TerraformStack } from "cdktf";
+import { isStackOf } from "./layers";
+
+/** The part of cdktf's manifest.json this module reads and writes back. */
+interface Manifest {
+  stacks: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/**
+ * Synthesizes `app` and leaves `<outdir>` consistent with the configuration: `manifest.json` lists
+ * exactly the stack folders present, and folders of removed environments or layers are deleted.
+ * `unselected` names configured environments the app did not build (stack selection, `npm run synth -- dev`):
+ * their folders and manifest entries from the previous synth stay as they were, untouched.
+ */
+export function synthOutput(app: App, unselected: readonly string[] = []): void {
+  const previous = unselected.length > 0 ? readManifest(app.outdir) : undefined;
+  app.synth();
+  const kept = Object.keys(previous?.stacks ?? {}).filter(
+    (name) => unselected.some((environment) => isStackOf(name, environment)) && existsSync(join(app.outdir, "stacks", name)),
+  );
+  pruneStaleStacks(app, kept);
+  if (previous && kept.length > 0) {
+    const written = readManifest(app.outdir);
+    if (!written) throw new Error(`unreachable: cdktf wrote no manifest.json in ${app.outdir}`);
+    for (const name of kept) written.stacks[name] = previous.stacks[name];
+    writeFileSync(join(app.outdir, "manifest.json"), stableStringify(written));
+  }
+}
 
 /**
  * Removes stack folders of `<outdir>/stacks` that the app no longer has (an environment or layer was
  * removed), so the output always equals the configuration, as it does after `cdktf synth`. Folders of
- * current stacks stay, with any `.terraform` a user initialised in them.
+ * current stacks stay, with any `.terraform` a user initialised in them, and so do the folders in `keep`.
  */
-export function pruneStaleStacks(app: App): string[] {
+export function pruneStaleStacks(app: App, keep: readonly string[] = []): string[] {
   const current = new Set(app.node.children.filter((c) => c instanceof TerraformStack).map((stack) => stack.node.id));
+  for (const name of keep) current.add(name);
   const stacksDir = join(app.outdir, "stacks");
   let existing: string[];
   try {
@@ -19,4 +48,32 @@ export function pruneStaleStacks(app: App): string[] {
   const stale = existing.filter((name) => !current.has(name)).sort();
   for (const name of stale) rmSync(join(stacksDir, name), { recursive: true, force: true });
   return stale;
+}
+
+function readManifest(outdir: string): Manifest | undefined {
+  try {
+    const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as Manifest;
+    return typeof manifest.stacks === "object" && manifest.stacks !== null ? manifest : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * JSON as cdktf writes manifest.json (json-stable-stringify, 2 spaces: sorted keys, empty arrays and
+ * objects on two lines), so a selected synth leaves the bytes a full synth would write.
+ */
+export function stableStringify(value: unknown, indent = ""): string {
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    return `[${value.map((item) => `\n${inner}${stableStringify(item, inner)}`).join(",")}\n${indent}]`;
+  }
+  if (value !== null && typeof value === "object") {
+    const entries = Object.keys(value)
+      .sort()
+      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+      .map((key) => `\n${inner}${JSON.stringify(key)}: ${stableStringify((value as Record<string, unknown>)[key], inner)}`);
+    return `{${entries.join(",")}\n${indent}}`;
+  }
+  return JSON.stringify(value);
 }

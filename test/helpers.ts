@@ -16,8 +16,8 @@ export const FIXTURE_ENVIRONMENTS_DIR = join(__dirname, "fixtures", "environment
 export const FIXTURE_ENVIRONMENTS = ["dev", "prod"] as const;
 
 /**
- * Runs a TypeScript entry point of the project the way cdktf.json runs the app (`node --import tsx`,
- * one process: the tsx CLI would start a second one). Resolves with the exit code and output, never rejects.
+ * Runs a TypeScript entry point of the project the way cdktf.json runs the app (`node --require
+ * ./tools/ts-hook.cjs`: plain node, sources transpiled per content hash). Resolves with the exit code and output, never rejects.
  */
 export function runTs(
   args: readonly string[],
@@ -26,7 +26,7 @@ export function runTs(
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ["--import", "tsx", ...args],
+      ["--require", "./tools/ts-hook.cjs", ...args],
       { cwd: join(__dirname, ".."), env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env } },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );

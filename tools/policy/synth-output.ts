@@ -1,9 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { isStackOf } from "../../stacks/layers";
 import type { StackInput } from "./types";
-
-/** Layers a stack name can end with (design.md contract 1). */
-const LAYERS = ["network", "ecs", "eks", "eks-addons"];
 
 /**
  * The stacks of a synth output folder (`<outdir>/stacks/<stack>/cdk.tf.json`), each marked production
@@ -20,7 +18,7 @@ export function readSynthOutput(
   for (const name of readdirSync(stacksDir).sort()) {
     const file = join(stacksDir, name, "cdk.tf.json");
     if (!existsSync(file)) continue;
-    const environment = environments.find((e) => LAYERS.some((layer) => name === `${e.name}-${layer}`));
+    const environment = environments.find((e) => isStackOf(name, e.name));
     if (!environment) notes.push(`${name} matches no environment file; checked as production (strictest)`);
     stacks.push({ name, terraform: JSON.parse(readFileSync(file, "utf8")) as object, production: environment?.production ?? true });
   }
