@@ -1,64 +1,313 @@
-// npm run bench: times the app, `cdktf synth` and a floor (empty stack) in one run, and prints
-// ratios and peak memory. Figures are reported, not asserted: timed tests are flaky on shared CI.
+// npm run bench: the performance figures of docs/performance.md, measured in one run and written there.
+// - synth path: the app command of cdktf.json, the former tsx command, `cdktf synth`, against the floor
+//   (plain node, no loader: cdktf and the AWS provider loaded, one empty stack synthesized);
+// - the stock setup: one VPC run the way cdktf's TypeScript template runs it (npx ts-node, TypeScript 5,
+//   the provider's barrel import) versus this project's way;
+// - scaling: generated configurations of 1-200 services and 1-20 environments;
+// - tsc --noEmit and the whole npm test.
+// Medians of BENCH_RUNS runs (default 3; npm test and tsc: BENCH_TEST_RUNS, default 1). Wall times depend
+// on what else the machine runs, so CPU time is shown too. Budgets are reported, never asserted.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
+import { writeScaledEnvironments } from "./bench/generate";
 
 const root = join(__dirname, "..");
 const runs = Number(process.env.BENCH_RUNS ?? 3);
-const tsx = join(root, "node_modules", ".bin", "tsx");
-const cdktf = join(root, "node_modules", ".bin", "cdktf");
+const testRuns = Number(process.env.BENCH_TEST_RUNS ?? 1);
+const hook: { compile(source: string, filename: string): string } = require("./ts-hook.cjs");
+const work = mkdtempSync(join(tmpdir(), "bench-"));
 
 interface Measurement {
-  readonly seconds: number;
+  readonly wall: number;
+  readonly cpu: number;
   readonly peakMiB: number;
+  /** Resources and data sources over every stack written, and the stacks folder's size. */
+  readonly resources?: number;
+  readonly outputBytes?: number;
 }
 
-function measure(label: string, command: string, args: string[], outdirFlag: "env" | "cli"): Measurement {
+interface Command {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd?: string;
+  readonly env?: Record<string, string>;
+  /** Where the command writes its synth output (passed as CDKTF_OUTDIR, or --output for the CLI). */
+  readonly outdir?: "env" | "cli" | "none";
+}
+
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** Runs `c` `times` times; the median wall and CPU time (all node processes), the highest peak RSS. */
+function measure(label: string, c: Command, times = runs): Measurement {
   const samples: Measurement[] = [];
-  for (let i = 0; i < runs; i++) {
-    const scratch = mkdtempSync(join(tmpdir(), "bench-"));
+  for (let i = 0; i < times; i++) {
+    const scratch = mkdtempSync(join(work, "run-"));
     const outdir = join(scratch, "out");
-    const rssFile = join(scratch, "rss");
+    const usageFile = join(scratch, "usage");
+    const args = c.outdir === "cli" ? [...c.args, "--output", outdir] : c.args;
     const started = process.hrtime.bigint();
-    const result = spawnSync(command, outdirFlag === "cli" ? [...args, "--output", outdir] : args, {
-      cwd: root,
+    const result = spawnSync(c.command, args, {
+      cwd: c.cwd ?? root,
       encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
       env: {
         ...process.env,
         CDKTF_OUTDIR: outdir,
         CHECKPOINT_DISABLE: "1",
-        BENCH_RSS_FILE: rssFile,
+        ...c.env,
+        BENCH_RSS_FILE: usageFile,
         NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${join(__dirname, "bench", "report-rss.cjs")}`.trim(),
       },
     });
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (result.status !== 0 || !existsSync(join(outdir, "stacks"))) {
-      process.stderr.write(`${label} failed (exit ${result.status}):\n${result.stderr}\n`);
+    const wall = Number(process.hrtime.bigint() - started) / 1e9;
+    if (result.status !== 0 || ((c.outdir ?? "env") !== "none" && !existsSync(join(outdir, "stacks")))) {
+      process.stderr.write(`bench: ${label} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}\n`);
       process.exit(1);
     }
-    const peaks = readFileSync(rssFile, "utf8").trim().split("\n").map(Number);
-    samples.push({ seconds, peakMiB: Math.max(...peaks) / 1024 });
-    if (i === 0) console.log(`  ${label}: ${readdirSync(join(outdir, "stacks")).length} stack(s)`);
+    const usage = readFileSync(usageFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => line.split(" ").map(Number) as [number, number]);
+    const output = (c.outdir ?? "env") === "none" ? {} : outputFigures(outdir);
+    samples.push({
+      wall,
+      cpu: usage.reduce((sum, [, cpu]) => sum + cpu, 0) / 1e6,
+      peakMiB: Math.max(...usage.map(([rss]) => rss)) / 1024,
+      ...output,
+    });
     rmSync(scratch, { recursive: true, force: true });
   }
-  const median = [...samples].sort((a, b) => a.seconds - b.seconds)[Math.floor(samples.length / 2)]!;
-  return { seconds: median.seconds, peakMiB: Math.max(...samples.map((s) => s.peakMiB)) };
+  const m: Measurement = {
+    ...samples[0],
+    wall: median(samples.map((s) => s.wall)),
+    cpu: median(samples.map((s) => s.cpu)),
+    peakMiB: Math.max(...samples.map((s) => s.peakMiB)),
+  };
+  process.stderr.write(`bench: ${label}: ${m.wall.toFixed(2)} s wall, ${m.cpu.toFixed(2)} s CPU, ${m.peakMiB.toFixed(0)} MiB\n`);
+  return m;
 }
 
-console.log(`bench: median of ${runs} run(s) each`);
-const floor = measure("floor (empty stack)", tsx, [join("tools", "bench", "floor.ts")], "env");
-const app = measure("app (all environments)", tsx, ["main.ts"], "env");
-const cli = measure("cdktf synth", cdktf, ["synth", "--hcl=false"], "cli");
+function outputFigures(outdir: string): { resources: number; outputBytes: number } {
+  let resources = 0;
+  let outputBytes = 0;
+  const stacksDir = join(outdir, "stacks");
+  for (const stack of readdirSync(stacksDir)) {
+    const file = join(stacksDir, stack, "cdk.tf.json");
+    outputBytes += statSync(file).size;
+    const json = JSON.parse(readFileSync(file, "utf8")) as Record<string, Record<string, object> | undefined>;
+    for (const block of ["resource", "data"])
+      for (const byName of Object.values(json[block] ?? {})) resources += Object.keys(byName).length;
+  }
+  return { resources, outputBytes };
+}
 
-const row = (name: string, m: Measurement) =>
-  `${name.padEnd(26)} ${m.seconds.toFixed(2).padStart(7)} s ${(m.seconds / floor.seconds).toFixed(2).padStart(6)}x floor ${m.peakMiB.toFixed(0).padStart(6)} MiB peak`;
-console.log("");
-console.log(row("(c) floor: empty stack", floor));
-console.log(row("(a) app: all environments", app));
-console.log(row("(b) cdktf synth", cli));
-console.log("");
-console.log(
-  `budget: (a) within 3x of the floor (aim 2x): ${(app.seconds / floor.seconds).toFixed(2)}x; peak memory under 400 MiB: ${app.peakMiB.toFixed(0)} MiB`,
+/** The floor as plain JavaScript (compiled once here, so no loader runs when it is timed). */
+function floorScript(): string {
+  const source = join(__dirname, "bench", "floor.ts");
+  const dir = join(root, "node_modules", ".cache", "bench");
+  mkdirSync(dir, { recursive: true });
+  const target = join(dir, "floor.js");
+  writeFileSync(target, hook.compile(readFileSync(source, "utf8"), source));
+  return target;
+}
+
+/**
+ * The stock setup of cdktf's TypeScript template in a directory of its own: TypeScript 5, ts-node,
+ * its tsconfig, `npx ts-node main.ts`, the provider's barrel import. cdktf, constructs and the AWS
+ * provider are this project's installed copies (same versions), linked in to spare a 300 MB download.
+ */
+function stockSetup(): string {
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
+  const tools = { typescript: "5.9.3", "ts-node": "10.9.2", "@types/node": pkg.devDependencies["@types/node"]! };
+  const dir = join(root, "node_modules", ".cache", "bench-stock", Object.values(tools).join("-"));
+  if (!existsSync(join(dir, "installed"))) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "stock", private: true, dependencies: tools }, null, 2));
+    const install = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: dir, encoding: "utf8" });
+    if (install.status !== 0) throw new Error(`bench: npm install for the stock setup failed:\n${install.stderr}`);
+    writeFileSync(join(dir, "installed"), "");
+  }
+  for (const name of ["cdktf", "constructs", "@cdktf/provider-aws"]) {
+    const link = join(dir, "node_modules", name);
+    mkdirSync(join(link, ".."), { recursive: true });
+    if (!existsSync(link)) symlinkSync(join(root, "node_modules", name), link);
+  }
+  // cdktf's TypeScript template (tsconfig.json and main.ts), with the one-VPC program.
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        alwaysStrict: true,
+        declaration: true,
+        experimentalDecorators: true,
+        inlineSourceMap: true,
+        inlineSources: true,
+        lib: ["es2018"],
+        module: "CommonJS",
+        noEmitOnError: true,
+        noFallthroughCasesInSwitch: true,
+        noImplicitAny: true,
+        noImplicitReturns: true,
+        noImplicitThis: true,
+        noUnusedLocals: true,
+        noUnusedParameters: true,
+        resolveJsonModule: true,
+        strict: true,
+        strictNullChecks: true,
+        strictPropertyInitialization: true,
+        stripInternal: true,
+        target: "ES2018",
+        incremental: true,
+        skipLibCheck: true,
+      },
+      include: ["**/*.ts"],
+      exclude: ["node_modules", "cdktf.out"],
+    }),
+  );
+  writeFileSync(
+    join(dir, "main.ts"),
+    [
+      'import { Construct } from "constructs";',
+      'import { App, TerraformStack } from "cdktf";',
+      'import { provider, vpc } from "@cdktf/provider-aws";',
+      "",
+      "class MyStack extends TerraformStack {",
+      "  constructor(scope: Construct, id: string) {",
+      "    super(scope, id);",
+      '    new provider.AwsProvider(this, "aws", { region: "eu-west-1" });',
+      '    new vpc.Vpc(this, "vpc", { cidrBlock: "10.0.0.0/16" });',
+      "  }",
+      "}",
+      "",
+      "const app = new App();",
+      'new MyStack(app, "one-vpc");',
+      "app.synth();",
+      "",
+    ].join("\n"),
+  );
+  return dir;
+}
+
+function machine(): string {
+  const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
+  return `${availableParallelism()} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB memory, Node ${process.version}, ${process.platform}; load average ${loadavg()[0]!.toFixed(1)} at the start (other jobs share this machine); ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; ${runs} run(s) per figure`;
+}
+
+// ---- measurements
+const appCommand = (JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8")) as { app: string }).app.split(" ");
+const cliBin = join(root, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf");
+const started = loadavg()[0]!;
+void started;
+const header = machine();
+
+const floor = measure("floor", { command: process.execPath, args: [floorScript()] });
+const app = measure("app command", { command: appCommand[0]!, args: appCommand.slice(1) });
+const tsxApp = measure("node --import tsx", { command: process.execPath, args: ["--import", "tsx", "main.ts"] });
+const cli = measure("cdktf synth", { command: process.execPath, args: [cliBin, "synth"], outdir: "cli" });
+
+const stockDir = stockSetup();
+const stock = measure("stock one VPC", { command: "npx", args: ["ts-node", "main.ts"], cwd: stockDir });
+const projectVpc = measure("project one VPC", {
+  command: process.execPath,
+  args: ["--require", "./tools/ts-hook.cjs", "tools/bench/one-vpc.ts"],
+});
+
+const CASES: readonly (readonly [environments: number, services: number])[] = [
+  [1, 1],
+  [1, 10],
+  [1, 50],
+  [1, 200],
+  [5, 10],
+  [20, 10],
+];
+const scaling = CASES.map(([environments, services]) => {
+  const dir = writeScaledEnvironments(join(work, `config-${environments}x${services}`), environments, services);
+  const env = { INFRA_CONFIG_DIR: dir };
+  const label = `${environments} env x ${services} services`;
+  return {
+    environments,
+    services,
+    app: measure(`${label}: app`, { command: appCommand[0]!, args: appCommand.slice(1), env }),
+    cli: measure(`${label}: cdktf synth`, { command: process.execPath, args: [cliBin, "synth"], env, outdir: "cli" }),
+  };
+});
+
+const tsc = measure("tsc --noEmit", { command: join(root, "node_modules", ".bin", "tsc"), args: ["--noEmit"], outdir: "none" }, testRuns);
+const npmTest = measure("npm test", { command: "npm", args: ["test", "--silent"], outdir: "none", env: { CDKTF_OUTDIR: "" } }, testRuns);
+
+// ---- report
+const s = (m: Measurement) => `${m.wall.toFixed(2)} s`;
+const c = (m: Measurement) => `${m.cpu.toFixed(2)} s`;
+const x = (m: Measurement) => `${(m.wall / floor.wall).toFixed(1)}x`;
+const mib = (m: Measurement) => `${m.peakMiB.toFixed(0)} MiB`;
+const lines: string[] = [];
+lines.push(`Machine: ${header}.`, "");
+lines.push("### Synth path (shipped environments)", "");
+lines.push("| command | wall | CPU | vs floor (wall) | peak memory |", "| --- | ---: | ---: | ---: | ---: |");
+lines.push(
+  `| floor: \`node floor.js\` (plain node, no loader; cdktf + AWS provider, one empty stack) | ${s(floor)} | ${c(floor)} | 1.0x | ${mib(floor)} |`,
 );
+lines.push(`| app command of cdktf.json: \`${appCommand.join(" ")}\` | ${s(app)} | ${c(app)} | ${x(app)} | ${mib(app)} |`);
+lines.push(`| former app command: \`node --import tsx main.ts\` | ${s(tsxApp)} | ${c(tsxApp)} | ${x(tsxApp)} | ${mib(tsxApp)} |`);
+lines.push(`| \`cdktf synth\` (CLI start-up + the app command) | ${s(cli)} | ${c(cli)} | ${x(cli)} | ${mib(cli)} |`, "");
+lines.push("### Stock cdktf setup vs this project (one VPC)", "");
+lines.push("| setup | wall | CPU | peak memory |", "| --- | ---: | ---: | ---: |");
+lines.push(
+  `| cdktf TypeScript template: \`npx ts-node main.ts\`, TypeScript 5.9, barrel import | ${s(stock)} | ${c(stock)} | ${mib(stock)} |`,
+);
+lines.push(
+  `| this project: \`node --require ./tools/ts-hook.cjs\`, deep imports | ${s(projectVpc)} | ${c(projectVpc)} | ${mib(projectVpc)} |`,
+);
+lines.push(`| ratio | ${(stock.wall / projectVpc.wall).toFixed(1)}x | ${(stock.cpu / projectVpc.cpu).toFixed(1)}x | |`, "");
+lines.push("### Scaling (generated environments: network + ECS, nine of ten services on the shared ALB)", "");
+lines.push(
+  "| environments x services | resources | output | app wall | app CPU | ms CPU per resource | vs floor | `cdktf synth` wall | peak memory |",
+  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+);
+for (const row of scaling) {
+  const r = row.app.resources!;
+  lines.push(
+    `| ${row.environments} x ${row.services} | ${r} | ${(row.app.outputBytes! / 2 ** 20).toFixed(1)} MiB | ${s(row.app)} | ${c(row.app)} | ${((row.app.cpu * 1000) / r).toFixed(2)} | ${x(row.app)} | ${s(row.cli)} | ${mib(row.cli)} |`,
+  );
+}
+lines.push("", "### Type check and tests", "");
+lines.push("| command | wall | CPU |", "| --- | ---: | ---: |");
+lines.push(`| \`tsc --noEmit\` | ${s(tsc)} | ${c(tsc)} |`, `| \`npm test\` (typecheck, lint, jest) | ${s(npmTest)} | ${c(npmTest)} |`, "");
+
+const at = (environments: number, services: number) => scaling.find((r) => r.environments === environments && r.services === services)!;
+const marginal = (a: (typeof scaling)[number], b: (typeof scaling)[number]) =>
+  ((b.app.cpu - a.app.cpu) * 1000) / (b.app.resources! - a.app.resources!);
+const flatLow = marginal(at(1, 10), at(1, 50));
+const flatHigh = marginal(at(1, 50), at(1, 200));
+const envRatio = at(20, 10).app.wall / at(1, 10).app.wall;
+const largest = Math.max(...scaling.map((r) => Math.max(r.app.peakMiB, r.cli.peakMiB)));
+const verdict = (ok: boolean) => (ok ? "met" : "**not met**");
+lines.push("### Budgets", "");
+lines.push("| budget | measured | |", "| --- | --- | --- |");
+lines.push(
+  `| app command at most 2x the floor (shipped size) | ${x(app)} wall, ${(app.cpu / floor.cpu).toFixed(1)}x CPU | ${verdict(app.wall <= 2 * floor.wall)} |`,
+);
+lines.push(
+  `| cost per resource flat from 10 to 200 services | marginal CPU per resource ${flatLow.toFixed(2)} ms (10 -> 50) vs ${flatHigh.toFixed(2)} ms (50 -> 200) | ${verdict(flatHigh <= 1.25 * flatLow)} |`,
+);
+lines.push(`| 20 environments x 10 services under 10x one | ${envRatio.toFixed(1)}x | ${verdict(envRatio < 10)} |`);
+lines.push(`| peak memory under 1 GiB at the largest size | ${largest.toFixed(0)} MiB | ${verdict(largest < 1024)} |`);
+lines.push(`| \`npm test\` under 30 s wall | ${s(npmTest)} | ${verdict(npmTest.wall < 30)} |`);
+
+const table = lines.join("\n");
+process.stdout.write(`${table}\n`);
+const doc = join(root, "docs", "performance.md");
+if (process.env.BENCH_WRITE !== "0" && existsSync(doc)) {
+  const text = readFileSync(doc, "utf8");
+  const begin = "<!-- bench:begin (generated by npm run bench; do not edit) -->";
+  const end = "<!-- bench:end -->";
+  const from = text.indexOf(begin);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`bench: ${doc} has no ${begin} ... ${end} block`);
+  writeFileSync(doc, `${text.slice(0, from + begin.length)}\n${table}\n${text.slice(to)}`);
+  process.stderr.write(`bench: wrote ${doc}\n`);
+}
+rmSync(work, { recursive: true, force: true });

@@ -40,6 +40,15 @@ function compile(source, filename) {
 }
 
 Module.enableCompileCache?.(path.join(cacheRoot, "v8"));
+
+// cdktf records a full stack trace (Error.stackTraceLimit lifted to infinity) for every token it creates,
+// into a plain object, only to quote it if that token later fails to resolve. Formatting those traces
+// took a quarter of a large synth (docs/performance.md). Real errors keep Node's format; set
+// CDKTF_TOKEN_TRACES=1 to get the token traces back, and --enable-source-maps leaves everything as is.
+if (!process.env.CDKTF_TOKEN_TRACES && !process.sourceMapsEnabled && Error.prepareStackTrace === undefined) {
+  Error.prepareStackTrace = (error, frames) =>
+    error instanceof Error ? `${Error.prototype.toString.call(error)}${frames.map((frame) => `\n    at ${frame}`).join("")}` : "";
+}
 Module._extensions[".ts"] = (module, filename) => {
   module._compile(compile(fs.readFileSync(filename, "utf8"), filename), filename);
 };

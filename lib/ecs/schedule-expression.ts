@@ -82,7 +82,18 @@ function cronProblem(expression: string): string | undefined {
 
 /** Whether `zone` is an IANA time zone name the runtime (and so AWS) knows, e.g. Europe/Berlin. */
 export function isTimeZone(zone: string): boolean {
-  if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(zone)) return false;
+  let known = timeZones.get(zone);
+  if (known === undefined) {
+    known = /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(zone) && acceptsTimeZone(zone);
+    timeZones.set(zone, known);
+  }
+  return known;
+}
+
+/** Answers per zone name: building a DateTimeFormat per schedule was 4 % of a 200-service synth. */
+const timeZones = new Map<string, boolean>();
+
+function acceptsTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat("en", { timeZone: zone });
     return true;
