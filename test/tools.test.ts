@@ -92,3 +92,26 @@ describe("stacksInDependencyOrder", () => {
     );
   });
 });
+
+describe("npm run stacks -- --changed-since <base-outdir> (CI's plan matrix on pull requests)", () => {
+  it("lists only the stacks whose Terraform JSON differs from the base's or is new", async () => {
+    const configDir = join(work, "changed-config");
+    const base = join(work, "changed-base");
+    const head = join(work, "changed-head");
+    mkdirSync(configDir);
+    const write = (name: string, cidr: string) =>
+      writeFileSync(
+        join(configDir, `${name}.yaml`),
+        `repository: r\naws: { region: eu-west-1, accountId: "111122223333" }\nnetwork: { cidr: ${cidr}, availabilityZones: [eu-west-1a, eu-west-1b] }\n`,
+      );
+    write("dev", "10.20.0.0/16");
+    write("prod", "10.30.0.0/16");
+    expect((await runTs(["main.ts"], { INFRA_CONFIG_DIR: configDir, CDKTF_OUTDIR: base })).code).toBe(0);
+    write("prod", "10.31.0.0/16");
+    write("qa", "10.40.0.0/16");
+    expect((await runTs(["main.ts"], { INFRA_CONFIG_DIR: configDir, CDKTF_OUTDIR: head })).code).toBe(0);
+    const result = await runTs(["tools/stacks.ts", "--changed-since", base], { CDKTF_OUTDIR: head });
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as { name: string }[]).map((s) => s.name)).toEqual(["prod-network", "qa-network"]);
+  }, 60_000);
+});

@@ -4,6 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { appCommand } from "./app-command";
 
 const root = join(__dirname, "..");
 const outdir = process.env.CDKTF_OUTDIR ?? join(root, "cdktf.out");
@@ -46,7 +47,8 @@ if (require.main === module) {
   if (!env) fail("usage: npm run plan -- <env> [--skip-synth]  (plans every stack of <env> in dependency order)");
   if (!args.includes("--skip-synth")) {
     // The app itself, not the cdktf CLI: same output, no CLI start-up.
-    const status = run(join(root, "node_modules", ".bin", "tsx"), [join(root, "main.ts")], root, { ...process.env, CDKTF_OUTDIR: outdir });
+    const [command, ...appArgs] = appCommand(root);
+    const status = run(command, appArgs, root, { ...process.env, CDKTF_OUTDIR: outdir });
     if (status !== 0) process.exit(status);
   }
   const manifestFile = join(outdir, "manifest.json");

@@ -17,6 +17,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadEnvironmentsOrExit } from "../config/loader";
+import { appCommand } from "./app-command";
 import { formatPolicyReport, type PolicyResult, runPolicySuite } from "./policy";
 import { readSynthOutput } from "./policy/synth-output";
 import { buildBaseline, classify, exitCode, formatReport, type ScanResult, type StackInput } from "./scan/classify";
@@ -65,7 +66,7 @@ function parseArgs(argv: string[]): Options {
     else if (arg === "--work-dir") options.workDir = path.resolve(value());
     else if (arg?.startsWith("--work-dir=")) options.workDir = path.resolve(arg.slice("--work-dir=".length));
     else if (arg === "--help" || arg === "-h") {
-      process.stdout.write("usage: tsx tools/scan.ts [--dir <cdktf.out dir>] [--work-dir <dir>]\n");
+      process.stdout.write("usage: npm run scan -- [--dir <cdktf.out dir>] [--work-dir <dir>]\n");
       process.exit(0);
     } else throw new UsageError(`unknown argument ${arg}`);
   }
@@ -83,9 +84,9 @@ function failed(run: SpawnSyncReturns<string>): boolean {
 /** Runs the app (contract 2) into a fresh temp dir; returns the outdir. */
 function synthesize(): string {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "scan-synth-"));
-  const tsx = path.join(ROOT, "node_modules", ".bin", "tsx");
+  const [command, ...args] = appCommand(ROOT);
   const started = Date.now();
-  const run = spawnSync(tsx, ["main.ts"], {
+  const run = spawnSync(command, args, {
     cwd: ROOT,
     env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
     encoding: "utf8",
@@ -94,7 +95,7 @@ function synthesize(): string {
   });
   if (failed(run)) {
     process.stderr.write(run.stderr ?? "");
-    if (run.error) log(`could not run ${tsx}: ${run.error.message}`);
+    if (run.error) log(`could not run ${command}: ${run.error.message}`);
     log(`synth failed (exit ${run.status ?? run.signal ?? "?"}); nothing scanned`);
     fs.rmSync(outdir, { recursive: true, force: true });
     process.exit(run.status && run.status > 0 ? run.status : 1);
@@ -237,7 +238,7 @@ try {
 } catch (e) {
   if (e instanceof UsageError) {
     log(e.message);
-    process.stderr.write("usage: tsx tools/scan.ts [--dir <cdktf.out dir>] [--work-dir <dir>]\n");
+    process.stderr.write("usage: npm run scan -- [--dir <cdktf.out dir>] [--work-dir <dir>]\n");
     process.exitCode = 2;
   } else {
     log(`error: ${(e as Error).stack ?? String(e)}`);

@@ -1,21 +1,35 @@
-// npm run stacks [-- <glob>]: the synthesized stacks as a JSON array (CI's plan matrix reads it).
-// Reads cdktf.out/manifest.json, so run `npx cdktf synth` (or the app) first.
+// npm run stacks [-- <glob>] [--changed-since <outdir>]: the synthesized stacks as a JSON array (CI's
+// plan matrix reads it). Reads cdktf.out/manifest.json, so run `npm run synth` first. --changed-since
+// keeps the stacks whose cdk.tf.json differs from (or is missing in) another synth output, e.g. the
+// base branch's: a stack with byte-identical Terraform JSON plans identically, so CI skips its plan.
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const outdir = process.env.CDKTF_OUTDIR ?? join(__dirname, "..", "cdktf.out");
-const pattern = process.argv[2] ?? "*";
+const args = process.argv.slice(2);
+const sinceFlag = args.indexOf("--changed-since");
+const since = sinceFlag >= 0 ? args[sinceFlag + 1] : undefined;
+if (sinceFlag >= 0 && !since) {
+  process.stderr.write("stacks: --changed-since needs a synth output folder (the base's CDKTF_OUTDIR)\n");
+  process.exit(2);
+}
+const pattern = args.find((arg, index) => !arg.startsWith("--") && index !== sinceFlag + 1) ?? "*";
 const manifestFile = join(outdir, "manifest.json");
 if (!existsSync(manifestFile)) {
   process.stderr.write(`stacks: ${relative(process.cwd(), manifestFile)} does not exist; run \`npm run synth\` first\n`);
   process.exit(2);
 }
 const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as {
-  stacks: Record<string, { workingDirectory: string; dependencies: string[] }>;
+  stacks: Record<string, { workingDirectory: string; synthesizedStackPath: string; dependencies: string[] }>;
 };
 const matcher = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+const changed = (path: string) => {
+  if (!since) return true;
+  const base = join(since, path);
+  return !existsSync(base) || readFileSync(base, "utf8") !== readFileSync(join(outdir, path), "utf8");
+};
 const stacks = Object.entries(manifest.stacks)
-  .filter(([name]) => matcher.test(name))
+  .filter(([name, stack]) => matcher.test(name) && changed(stack.synthesizedStackPath))
   .map(([name, stack]) => ({
     name,
     directory: relative(process.cwd(), join(outdir, stack.workingDirectory)),

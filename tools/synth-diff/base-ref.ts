@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { appCommand } from "../app-command";
 
 /** Runs a command; throws with its output when it fails. */
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -16,7 +17,8 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
 
 /** Synthesizes the app in `root` (the working tree as it is) into `outdir`. */
 export function synthesizeCheckout(root: string, outdir: string): void {
-  run(process.execPath, ["--import", "tsx", "main.ts"], root, { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" });
+  const [command, ...args] = appCommand(root);
+  run(command, args, root, { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" });
 }
 
 /**
