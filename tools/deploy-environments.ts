@@ -26,7 +26,10 @@ export function deployPlan(environments: readonly EnvironmentConfig[], only?: st
   const selected = environments.filter((e) => only === undefined || e.name === only);
   const notices = selected
     .filter((e) => !e.state)
-    .map((e) => `${e.name} is not deployed by CI: it keeps its state in local files (no state section in ${e.file}); add state.bucket to deploy it from CI`);
+    .map(
+      (e) =>
+        `${e.name} is not deployed by CI: it keeps its state in local files (no state section in ${e.file}); add state.bucket to deploy it from CI`,
+    );
   const entry = (e: EnvironmentConfig): DeployEntry => ({ environment: e.name, region: e.aws.region });
   const deployable = selected.filter((e) => e.state).sort((a, b) => a.name.localeCompare(b.name));
   return {

@@ -85,5 +85,6 @@ if (require.main === module) {
     }
     if (run("terraform", ["plan", "-input=false", "-lock-timeout=5m"], cwd) !== 0) fail(`terraform plan failed for ${stack}; see above`);
   }
-  if (notPlanned.length > 0) console.log(`\nplanned ${order.length - notPlanned.length} of ${order.length} stacks; not planned:\n${notPlanned.join("\n")}`);
+  if (notPlanned.length > 0)
+    console.log(`\nplanned ${order.length - notPlanned.length} of ${order.length} stacks; not planned:\n${notPlanned.join("\n")}`);
 }

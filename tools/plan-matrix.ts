@@ -3,8 +3,8 @@
 // stacks with local state cannot be planned in CI and are listed separately.
 import { appendFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { backendOf, LAYERS, type Manifest, readManifest, readStackDocuments, type StackDocument, splitStackName } from "./ci/manifest";
 import type { Layer } from "../stacks/environment-stack";
+import { backendOf, LAYERS, type Manifest, readManifest, readStackDocuments, type StackDocument, splitStackName } from "./ci/manifest";
 
 export interface PlanEntry {
   readonly stack: string;
@@ -35,7 +35,9 @@ export function planMatrix(manifest: Manifest, documents: Readonly<Record<string
   for (const stack of Object.keys(manifest.stacks).sort()) {
     const parts = splitStackName(stack);
     if (!parts) {
-      throw new Error(`stack ${stack} ends in no known layer (${LAYERS.join(", ")}); add its layer to tools/ci/manifest.ts and a plan job to plan.yml`);
+      throw new Error(
+        `stack ${stack} ends in no known layer (${LAYERS.join(", ")}); add its layer to tools/ci/manifest.ts and a plan job to plan.yml`,
+      );
     }
     const document = documents[stack];
     if (!document) throw new Error(`stack ${stack} has no cdk.tf.json in the synth output`);
@@ -74,7 +76,9 @@ if (require.main === module) {
     if (process.argv.includes("--github-output") && process.env.GITHUB_OUTPUT) {
       appendFileSync(process.env.GITHUB_OUTPUT, `${lines.join("\n")}\n`);
       for (const stack of matrix.localState) {
-        console.log(`::notice title=${stack} not planned::${stack} keeps its state in a local file (no state section), so CI cannot plan it`);
+        console.log(
+          `::notice title=${stack} not planned::${stack} keeps its state in a local file (no state section), so CI cannot plan it`,
+        );
       }
     }
     console.log(lines.join("\n"));

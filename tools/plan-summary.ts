@@ -26,7 +26,12 @@ export interface StackPlanResult {
   readonly stack: string;
   readonly status: StackStatus;
   readonly changes?: ChangeCounts;
-  readonly scan?: { readonly failed: number; readonly justified: number; readonly failures: readonly string[]; readonly errors: readonly string[] };
+  readonly scan?: {
+    readonly failed: number;
+    readonly justified: number;
+    readonly failures: readonly string[];
+    readonly errors: readonly string[];
+  };
   readonly notice?: string;
 }
 
@@ -86,7 +91,11 @@ function byLayerThenEnvironment(a: StackPlanResult, b: StackPlanResult): number 
 }
 
 /** Every expected stack's result; stacks with no result file (a job that did not finish) become "no-result". */
-export function completeResults(results: readonly StackPlanResult[], stacks: readonly string[], localState: readonly string[]): StackPlanResult[] {
+export function completeResults(
+  results: readonly StackPlanResult[],
+  stacks: readonly string[],
+  localState: readonly string[],
+): StackPlanResult[] {
   const byStack = new Map(results.map((r) => [r.stack, r]));
   for (const stack of localState) byStack.set(stack, { stack, status: "local-state" });
   for (const stack of stacks) if (!byStack.has(stack)) byStack.set(stack, { stack, status: "no-result" });
@@ -128,7 +137,8 @@ export function renderPlanSummary(results: readonly StackPlanResult[], runUrl?: 
   if (risky.length > 0) {
     lines.push("", "### :warning: Resources destroyed or replaced", "");
     for (const r of risky) {
-      for (const address of r.changes?.replaced ?? []) lines.push(`- \`${r.stack}\`: \`${address}\` is **replaced** (destroyed, then created)`);
+      for (const address of r.changes?.replaced ?? [])
+        lines.push(`- \`${r.stack}\`: \`${address}\` is **replaced** (destroyed, then created)`);
       for (const address of r.changes?.destroyed ?? []) lines.push(`- \`${r.stack}\`: \`${address}\` is **destroyed**`);
     }
   }
@@ -139,7 +149,7 @@ export function renderPlanSummary(results: readonly StackPlanResult[], runUrl?: 
       for (const failure of r.scan?.failures ?? []) lines.push(`- ${failure}`);
       for (const error of r.scan?.errors ?? []) lines.push(`- ${r.stack}: error: ${error}`);
     }
-    lines.push("", "Fix the resource or add `justify(resource, \"<check id>\", \"reason\")` next to it (docs/security-scan.md).");
+    lines.push("", 'Fix the resource or add `justify(resource, "<check id>", "reason")` next to it (docs/security-scan.md).');
   }
   const notPlanned = results.filter((r) => r.status === "not-planned" || r.status === "local-state");
   if (notPlanned.length > 0) {
@@ -186,7 +196,9 @@ if (require.main === module) {
         notice: option(args, "--notice"),
       });
       writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-      console.log(`${target}: ${result.status}${result.changes ? ` (+${result.changes.add} ~${result.changes.change} -${result.changes.destroy})` : ""}`);
+      console.log(
+        `${target}: ${result.status}${result.changes ? ` (+${result.changes.add} ~${result.changes.change} -${result.changes.destroy})` : ""}`,
+      );
     } else if (command === "render" && target) {
       const results = readResults(target);
       const stacks = JSON.parse(option(args, "--stacks") || "[]") as string[];
@@ -195,7 +207,9 @@ if (require.main === module) {
       const runUrl = GITHUB_RUN_ID ? `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}` : undefined;
       process.stdout.write(renderPlanSummary(completeResults(results, stacks, localState), runUrl));
     } else {
-      throw new Error("usage: npm run plan-summary -- record <stack> --out <file> [--plan f] [--scan f] [--outcome o] [--notice t] | render <dir> [--stacks json] [--local-state json]");
+      throw new Error(
+        "usage: npm run plan-summary -- record <stack> --out <file> [--plan f] [--scan f] [--outcome o] [--notice t] | render <dir> [--stacks json] [--local-state json]",
+      );
     }
   } catch (error) {
     process.stderr.write(`plan-summary: ${(error as Error).message}\n`);

@@ -36,7 +36,9 @@ function withBlockAddresses(output: unknown): unknown {
     const results = Object.fromEntries(
       Object.entries(report.results).map(([kind, list]) => [
         kind,
-        Array.isArray(list) ? list.map((r) => (isObject(r) && typeof r.resource === "string" ? { ...r, resource: blockAddress(r.resource) } : r)) : list,
+        Array.isArray(list)
+          ? list.map((r) => (isObject(r) && typeof r.resource === "string" ? { ...r, resource: blockAddress(r.resource) } : r))
+          : list,
       ]),
     );
     return { ...report, results };

@@ -52,12 +52,17 @@ function readsStateOf(remoteState: Record<string, unknown>, upstream: StackDocum
   if (remoteState.backend !== type) return false;
   const config = (remoteState.config ?? {}) as Record<string, unknown>;
   const backend = upstream.terraform?.backend?.[type] ?? {};
-  const keys = type === "local" ? ["path"] : type === "s3" ? ["bucket", "key"] : Object.keys(backend).filter((k) => typeof backend[k] === "string");
+  const keys =
+    type === "local" ? ["path"] : type === "s3" ? ["bucket", "key"] : Object.keys(backend).filter((k) => typeof backend[k] === "string");
   return keys.length > 0 && keys.every((k) => config[k] === backend[k]);
 }
 
 /** What each upstream stack (manifest dependency) of `stack` must have in its state before `stack` can be planned. */
-export function upstreamRequirements(stack: string, manifest: Manifest, documents: Readonly<Record<string, StackDocument>>): UpstreamRequirement[] {
+export function upstreamRequirements(
+  stack: string,
+  manifest: Manifest,
+  documents: Readonly<Record<string, StackDocument>>,
+): UpstreamRequirement[] {
   const document = documents[stack];
   if (!document || !manifest.stacks[stack]) throw new Error(`there is no stack ${stack} in the synth output`);
   const remoteStates = (document.data?.terraform_remote_state ?? {}) as Record<string, Record<string, unknown>>;
@@ -128,7 +133,8 @@ if (require.main === module) {
     const missing = notDeployed(requirements, outputs);
     const notice = notPlannedNotice(missing);
     for (const { upstream, outputs: required } of requirements) {
-      if (!missing.some((m) => m.upstream === upstream)) console.log(`${stack}: ${upstream} is deployed (${required.length} output(s) it needs exist)`);
+      if (!missing.some((m) => m.upstream === upstream))
+        console.log(`${stack}: ${upstream} is deployed (${required.length} output(s) it needs exist)`);
     }
     if (notice) console.log(`${stack}: ${notice}`);
     if (github) {
