@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { EXTRA_FLOW_LOG_FIELDS, type FlowLogField } from "../lib/flow-logs/fields";
 import { type Cidr, cidrSubnets, contains, overlaps, parseCidr } from "../lib/network/cidr";
+import { ecsObject } from "./ecs";
+import { ecsProblems } from "./ecs-guards";
 
 // One schema is the single source of the config's TypeScript types, its validation, its defaults
 // and the generated JSON Schema (config/environment.schema.json) that editors use for completion.
@@ -220,6 +222,7 @@ export const environmentSchema = z
       .describe("Extra default tags for every resource. environment, managed-by and repository are set for you."),
     state: stateSection.optional(),
     network: networkSection,
+    ecs: ecsObject.optional(),
   })
   .superRefine((env, ctx) => {
     for (const key of Object.keys(env.tags)) {
@@ -254,6 +257,12 @@ export const environmentSchema = z
         });
       }
     });
+    // The ecs guards compare fields across services and with `production`; the section parsed, so every value is valid alone.
+    if (env.ecs && valid(ecsObject, env.ecs)) {
+      for (const problem of ecsProblems(env.ecs, env.production)) {
+        ctx.addIssue({ code: "custom", path: ["ecs", ...problem.path], message: problem.message });
+      }
+    }
   });
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;

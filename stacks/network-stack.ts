@@ -50,6 +50,7 @@ export class NetworkStack extends EnvironmentStack {
     this.flowLogs = new VpcFlowLogs(this, "flow-logs", {
       namePrefix: this.namePrefix,
       vpcId: this.network.vpc.id,
+      vpcCidrs: [network.cidr],
       accountId,
       region: aws.region,
       production,

@@ -116,7 +116,7 @@ function mutate(document: Json, m: Mutation): void {
 const CONTRACT_LINE = /^[^:]+\.yaml: [^:]+: .+/;
 const SPECIAL_PATH = /^\((root|file name|yaml|line \d+, column \d+)\)$/;
 /** Sections the schema fills with defaults: a problem may name a key under them that the file does not spell out. */
-const DEFAULTED = /^network\.subnets(\.|$)/;
+const DEFAULTED = /^(network\.subnets|ecs\.alb|ecs\.services\.[^.]+\.(targetHealthCheck|capacity))(\.|$)/;
 
 describe("config fuzzing", () => {
   it(`every mutation synthesizes or fails in the contract format (seed ${SEED}, ${RUNS} runs)`, () => {
@@ -155,7 +155,7 @@ describe("config fuzzing", () => {
         if (synthesized >= SYNTH_SAMPLE) return;
         synthesized++;
         const stacks = policyStacks(result.environment);
-        expect(stacks.map((s) => s.name)).toEqual([`${name}-network`]);
+        expect(stacks.map((s) => s.name)).toEqual(result.environment.ecs ? [`${name}-network`, `${name}-ecs`] : [`${name}-network`]);
         const policy = runPolicySuite(stacks);
         expect(policy.violations).toEqual([]);
       }),

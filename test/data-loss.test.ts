@@ -9,6 +9,13 @@ import { DATA_LOSS_RULES, STATEFUL_TYPES } from "../tools/policy/data-loss";
 import { DELETION_PROTECTION } from "../tools/policy/provider-lists.generated";
 import { configuredEnvironments, FIXTURE_ENVIRONMENTS, fixtureEnvironment, policyStacks, synthEnvironment } from "./helpers";
 
+/** Resources `terraform destroy` cannot delete while they hold something unless this attribute is set. */
+const FORCE_DESTROY = [
+  ["aws_s3_bucket", "force_destroy"],
+  ["aws_athena_workgroup", "force_destroy"],
+  ["aws_ecr_repository", "force_delete"],
+] as const;
+
 // The fixtures pin one production and one non-production scenario; every configured environment is checked too.
 const environments = [
   ...FIXTURE_ENVIRONMENTS.map((name) => [`fixture ${name}`, fixtureEnvironment(name)] as const),
@@ -44,6 +51,20 @@ describe.each(environments)("%s: data-loss guards", (_label, environment) => {
         for (const body of Object.values(stack.terraform.resource?.[type] ?? {})) expect(body[attribute]).toBeTruthy();
       }
       expect(stack.json).not.toMatch(/"force_(destroy|delete)": true/);
+    }
+  });
+
+  it("outside production, let terraform destroy remove buckets, Athena workgroups and repositories with their contents", () => {
+    if (environment.production) return;
+    for (const stack of stacks) {
+      for (const [type, attribute] of FORCE_DESTROY) {
+        for (const [resourceName, body] of Object.entries(stack.terraform.resource?.[type] ?? {})) {
+          expect({ resource: `${type}.${resourceName}`, [attribute]: body[attribute] }).toEqual({
+            resource: `${type}.${resourceName}`,
+            [attribute]: true,
+          });
+        }
+      }
     }
   });
 });

@@ -129,8 +129,19 @@ describe.each(FIXTURE_ENVIRONMENTS)("%s flow logs", (name) => {
     }
     const lifecycles = Object.entries(resources(stack, "aws_s3_bucket_lifecycle_configuration"));
     for (const [, lifecycle] of lifecycles) {
-      const [rule] = lifecycle.rule as Record<string, unknown>[];
-      expect(rule).toMatchObject({ status: "Enabled", abort_incomplete_multipart_upload: [{ days_after_initiation: 1 }] });
+      const [rule, markers] = lifecycle.rule as Record<string, unknown>[];
+      expect(rule).toMatchObject({
+        status: "Enabled",
+        noncurrent_version_expiration: [{ noncurrent_days: expect.any(Number) }],
+        abort_incomplete_multipart_upload: [{ days_after_initiation: 1 }],
+      });
+      // Its own rule: AWS rejects expired_object_delete_marker next to days in one expiration.
+      expect(markers).toEqual({
+        id: "remove-expired-delete-markers",
+        status: "Enabled",
+        filter: [{}],
+        expiration: [{ expired_object_delete_marker: true }],
+      });
     }
     const flowLogLifecycle = lifecycles.find(([key]) => key.includes("flow-logs_bucket"))![1];
     expect((flowLogLifecycle.rule as { expiration: { days: number }[] }[])[0]!.expiration).toEqual([{ days: settings.s3RetentionDays }]);
@@ -152,7 +163,10 @@ describe.each(FIXTURE_ENVIRONMENTS)("%s flow logs", (name) => {
     }
     expect(write!.actions).toEqual(["s3:PutObject"]);
     expect((write!.resources as string[])[0]).toMatch(/\/AWSLogs\/aws-account-id=.+\/\*$/);
-    expect(aclCheck!.actions).toEqual(["s3:GetBucketAcl"]);
+    // With BucketOwnerEnforced an ACL condition protects nothing and can only deny deliveries (see flow-log-bucket.ts).
+    expect(conditionsOf(write!)["s3:x-amz-acl"]).toBeUndefined();
+    expect(aclCheck!.actions).toEqual(["s3:GetBucketAcl", "s3:ListBucket"]);
+    expect(aclCheck!.resources).toEqual([expect.not.stringContaining("/")]);
     for (const [, doc] of policyDocuments(stack)) {
       for (const statement of doc.statement) expect(statement.actions).not.toContain("*");
     }
@@ -174,7 +188,7 @@ describe.each(FIXTURE_ENVIRONMENTS)("%s flow logs", (name) => {
     for (const statement of policy.Statement.filter((s) => s.Principal.Service)) expect(statement.Condition).toBeDefined();
   });
 
-  it("protects stateful resources from destroy only in production, and never force-destroys there", () => {
+  it("protects stateful resources from destroy only in production; elsewhere buckets and the workgroup are force-destroyable", () => {
     const stateful = [
       ...Object.values(resources(stack, "aws_s3_bucket")),
       ...Object.values(resources(stack, "aws_kms_key")),
@@ -185,8 +199,9 @@ describe.each(FIXTURE_ENVIRONMENTS)("%s flow logs", (name) => {
         environment.production ? true : undefined,
       );
     }
-    if (environment.production) {
-      for (const bucket of Object.values(resources(stack, "aws_s3_bucket"))) expect(bucket.force_destroy).toBe(false);
+    // Outside production `terraform destroy` must succeed once the buckets hold logs and queries have run.
+    for (const type of ["aws_s3_bucket", "aws_athena_workgroup"]) {
+      for (const resource of Object.values(resources(stack, type))) expect(resource.force_destroy).toBe(!environment.production);
     }
   });
 });
@@ -217,21 +232,40 @@ describe("CloudWatch destination (prod)", () => {
     });
   });
 
-  it("lets the role write only to the flow-log group", () => {
+  it("grants the role the actions AWS lists, on the flow-log group only (DescribeLogGroups: this account and region)", () => {
     const permissions = documentOf(prod, "role-policy-document");
-    expect(permissions.statement).toHaveLength(1);
-    expect(permissions.statement[0]!.resources).toEqual([
-      expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.[\w-]+\.arn\}$/),
-      expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.[\w-]+\.arn\}:log-stream:\*$/),
+    expect(permissions.statement).toEqual([
+      {
+        sid: "WriteFlowLogGroup",
+        effect: "Allow",
+        actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+        resources: [expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.[\w-]+\.arn\}:\*$/)],
+      },
+      {
+        sid: "FindFlowLogGroup",
+        effect: "Allow",
+        actions: ["logs:DescribeLogGroups"],
+        resources: ["arn:aws:logs:eu-west-1:111122223333:log-group:*"],
+      },
     ]);
+  });
+
+  it("creates the CloudWatch flow log only after the role's policy (a bare depends_on address)", () => {
+    const flowLog = Object.values(resources(prod, "aws_flow_log")).find((f) => f.log_destination_type === "cloud-watch-logs")!;
+    const [policy] = Object.keys(resources(prod, "aws_iam_role_policy"));
+    expect(flowLog.depends_on).toEqual([`aws_iam_role_policy.${policy}`]);
   });
 
   it("saves a Logs Insights query per applicable question, parsing records with the field list", () => {
     const definitions = Object.values(resources(prod, "aws_cloudwatch_query_definition"));
     const fields = flowLogFields(fixtureEnvironment("prod").network.flowLogs.extraFields);
+    // Every Athena question except those that join records (Logs Insights cannot).
+    const athenaOnly = FLOW_LOG_QUERIES.filter((q) => !q.insights).map((q) => q.id);
+    expect(athenaOnly).toEqual(["tcp-unanswered-syn"]);
     expect(definitions.map((d) => String(d.name).replace("prod/vpc-flow-logs/", "")).sort()).toEqual(
       Object.values(resources(prod, "aws_athena_named_query"))
         .map((q) => String(q.name).replace("prod-", ""))
+        .filter((id) => !athenaOnly.includes(id))
         .sort(),
     );
     for (const definition of definitions) {

@@ -33,6 +33,11 @@ export interface FlowLogAnalyticsProps {
    * @default [] - no NAT traffic query
    */
   readonly natGatewayInterfaceIds?: readonly string[];
+  /**
+   * The VPC's IPv4 CIDR blocks, so that top talkers counts traffic inside the VPC once.
+   * @default [] - no top-talkers query
+   */
+  readonly vpcCidrs?: readonly string[];
 }
 
 /** First year the partition projection enumerates; flow logs of this project start after it. */
@@ -137,6 +142,9 @@ export class FlowLogAnalytics extends Construct {
     this.workgroup = new AthenaWorkgroup(this, "workgroup", {
       name: `${props.namePrefix}-flow-logs`,
       description: "Troubleshooting queries over the VPC flow logs",
+      // Once queries have run (or someone saved one by hand) the workgroup is not empty and DeleteWorkGroup
+      // fails without RecursiveDeleteOption: outside production `terraform destroy` deletes the contents too.
+      forceDestroy: !props.production,
       configuration: {
         enforceWorkgroupConfiguration: true,
         publishCloudwatchMetricsEnabled: true,
@@ -152,7 +160,10 @@ export class FlowLogAnalytics extends Construct {
 
     // Literal names (not references) so the saved SQL reads as it runs.
     const table = `${glueName}.vpc_flow_logs`;
-    this.queries = athenaQueries({ fields: props.fields, natGatewayInterfaceIds: props.natGatewayInterfaceIds ?? [] }, table);
+    this.queries = athenaQueries(
+      { fields: props.fields, natGatewayInterfaceIds: props.natGatewayInterfaceIds ?? [], vpcCidrs: props.vpcCidrs ?? [] },
+      table,
+    );
     for (const query of this.queries) {
       new AthenaNamedQuery(this, `query-${query.id}`, {
         name: `${props.namePrefix}-${query.id}`,

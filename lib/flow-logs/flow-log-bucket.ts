@@ -39,6 +39,8 @@ export class FlowLogBucket extends Construct {
       kmsKeyArn: props.kmsKeyArn,
       expirationDays: props.retentionDays,
       production: props.production,
+      // Outside production `terraform destroy` must be able to empty the bucket (versions included).
+      forceDestroy: !props.production,
       policyStatements: [
         {
           sid: "LogDeliveryWrite",
@@ -46,14 +48,23 @@ export class FlowLogBucket extends Construct {
           principals: logDelivery,
           actions: ["s3:PutObject"],
           resources: [`${arn}/AWSLogs/aws-account-id=${props.accountId}/*`],
-          // Ownership is BucketOwnerEnforced, but the delivery service still sends this ACL header; AWS documents the condition.
-          condition: [{ test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] }, ...fromThisAccount],
+          // No `s3:x-amz-acl = bucket-owner-full-control` condition, although AWS's example policy has one
+          // (VPC user guide, "Amazon S3 bucket permissions for flow logs"). SecureBucket enforces
+          // BucketOwnerEnforced: S3 itself refuses any PUT whose ACL is not bucket-owner-full-control
+          // (S3 user guide, "Object Ownership error responses") and owns every object, so the condition adds
+          // no protection; AWS recommends it only where ACLs are on (S3 user guide, "Disabling ACLs for all
+          // new buckets and enforcing Object Ownership": bucket owner preferred). It can only cost deliveries:
+          // a PUT without the header matches no Allow, and cloudposse/terraform-aws-vpc-flow-logs-s3-bucket#101
+          // reports exactly that for ACL-disabled buckets. Restore it if ownership ever enables ACLs.
+          condition: fromThisAccount,
         },
         {
           sid: "LogDeliveryAclCheck",
           effect: "Allow",
           principals: logDelivery,
-          actions: ["s3:GetBucketAcl"],
+          // Both as AWS documents them: without ListBucket the delivery service's checks show up as
+          // AccessDenied in CloudTrail (CloudWatch Logs user guide, "Logs sent to Amazon S3").
+          actions: ["s3:GetBucketAcl", "s3:ListBucket"],
           resources: [arn],
           condition: fromThisAccount,
         },

@@ -121,23 +121,44 @@ export class FlowLogDelivery extends Construct {
         description: "VPC flow logs delivery to the flow-log CloudWatch log group",
         assumeRolePolicy: trust.json,
       });
+      // The actions AWS's flow-logs role documentation lists (VPC user guide, "IAM role for publishing flow
+      // logs to CloudWatch Logs"), each on the narrowest resource AWS accepts for it.
+      // `<group arn>:*` is the form IAM matches for group actions and covers the group's streams.
+      const groupAndStreams = `${this.logGroup.arn}:*`;
       const permissions = new DataAwsIamPolicyDocument(this, "role-policy-document", {
         statement: [
           {
             sid: "WriteFlowLogGroup",
             effect: "Allow",
-            actions: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
-            resources: [this.logGroup.arn, `${this.logGroup.arn}:log-stream:*`],
+            // CreateLogGroup: listed by AWS; Terraform creates the group (KMS, retention), so the grant is
+            // limited to this one name and only ever re-creates it.
+            actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+            resources: [groupAndStreams],
+          },
+          {
+            sid: "FindFlowLogGroup",
+            effect: "Allow",
+            // DescribeLogGroups is a list call: IAM evaluates it on `log-group::log-stream:`, not on a named
+            // group, so it cannot be scoped to one group; this account and region is as narrow as AWS allows.
+            actions: ["logs:DescribeLogGroups"],
+            resources: [`arn:${partition}:logs:${props.region}:${props.accountId}:log-group:*`],
           },
         ],
       });
-      new IamRolePolicy(this, "role-policy", { name: "write-flow-log-group", role: this.role.id, policy: permissions.json });
+      const rolePolicy = new IamRolePolicy(this, "role-policy", {
+        name: "write-flow-log-group",
+        role: this.role.id,
+        policy: permissions.json,
+      });
       this.cloudwatchFlowLog = new FlowLog(this, "cloudwatch", {
         ...common,
         logDestinationType: "cloud-watch-logs",
         logDestination: this.logGroup.arn,
         iamRoleArn: this.role.arn,
         tags: { Name: `${props.namePrefix}-vpc-flow-logs-cloudwatch` },
+        // On the policy, not only the role: the first deliveries would otherwise race the policy's creation
+        // (and IAM propagation) and fail until the next retry. A construct object synthesizes a bare address.
+        dependsOn: [rolePolicy],
       });
     }
   }

@@ -15,6 +15,11 @@ export interface FlowLogInsightsQueriesProps {
    * @default [] - no NAT traffic query
    */
   readonly natGatewayInterfaceIds?: readonly string[];
+  /**
+   * The VPC's IPv4 CIDR blocks, so that top talkers counts traffic inside the VPC once.
+   * @default [] - no top-talkers query
+   */
+  readonly vpcCidrs?: readonly string[];
 }
 
 /** Saved Logs Insights queries (console: Logs Insights > Queries > `<env>/vpc-flow-logs/...`) for the CloudWatch destination. */
@@ -25,7 +30,11 @@ export class FlowLogInsightsQueries extends Construct {
   constructor(scope: Construct, id: string, props: FlowLogInsightsQueriesProps) {
     super(scope, id);
     assertProps(this, [props.fields.length === 0 && "fields: give the flow-log format's fields"]);
-    this.queries = insightsQueries({ fields: props.fields, natGatewayInterfaceIds: props.natGatewayInterfaceIds ?? [] });
+    this.queries = insightsQueries({
+      fields: props.fields,
+      natGatewayInterfaceIds: props.natGatewayInterfaceIds ?? [],
+      vpcCidrs: props.vpcCidrs ?? [],
+    });
     this.definitions = this.queries.map(
       (query) =>
         new CloudwatchQueryDefinition(this, query.id, {

@@ -21,6 +21,8 @@ export interface FlowLogSettings {
 export interface VpcFlowLogsProps {
   readonly namePrefix: string;
   readonly vpcId: string;
+  /** The VPC's IPv4 CIDR blocks (literal): queries tell traffic inside the VPC from traffic from outside. */
+  readonly vpcCidrs: readonly string[];
   /** Account id, literal or a reference to aws_caller_identity. */
   readonly accountId: string;
   readonly region: string;
@@ -100,6 +102,7 @@ export class VpcFlowLogs extends Construct {
         bytesScannedCutoffMb: settings.athenaBytesScannedCutoffMb,
         production,
         natGatewayInterfaceIds: props.natGatewayInterfaceIds,
+        vpcCidrs: props.vpcCidrs,
       });
     }
     if (this.delivery.logGroup) {
@@ -108,6 +111,7 @@ export class VpcFlowLogs extends Construct {
         logGroupName: this.delivery.logGroup.name,
         fields: this.fields,
         natGatewayInterfaceIds: props.natGatewayInterfaceIds,
+        vpcCidrs: props.vpcCidrs,
       });
     }
   }

@@ -1,0 +1,124 @@
+import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { AppautoscalingScheduledAction } from "@cdktf/provider-aws/lib/appautoscaling-scheduled-action";
+import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import { Construct } from "constructs";
+import { assertProps } from "../validation";
+import { isTimeZone, scheduleExpressionProblem } from "./schedule-expression";
+
+export interface TargetTrackingProps {
+  readonly target: number;
+  readonly scaleInCooldownSeconds: number;
+  readonly scaleOutCooldownSeconds: number;
+}
+
+export interface ScheduledCapacityProps {
+  /** Unique per service. */
+  readonly name: string;
+  /** cron(...) with six fields, rate(...) or at(...). */
+  readonly schedule: string;
+  /** IANA time zone the expression is read in. */
+  readonly timezone: string;
+  /** @default - minimum unchanged */
+  readonly minCapacity?: number;
+  /** @default - maximum unchanged */
+  readonly maxCapacity?: number;
+}
+
+export interface ServiceScalingProps {
+  /** Resource name prefix of the policies, e.g. prod-api. */
+  readonly resourceName: string;
+  readonly clusterName: string;
+  readonly serviceName: string;
+  readonly minCapacity: number;
+  /** Required (lesson 7): the most tasks the service may run. */
+  readonly maxCapacity: number;
+}
+
+/**
+ * Application Auto Scaling of an ECS service's task count: an explicit minimum and maximum, target
+ * tracking (scaleOnCpu, scaleOnMemory, scaleOnRequestCount) and scheduled actions (scaleOnSchedule).
+ */
+export class ServiceScaling extends Construct {
+  readonly target: AppautoscalingTarget;
+  private readonly props: ServiceScalingProps;
+  private lastSchedule?: AppautoscalingScheduledAction;
+
+  constructor(scope: Construct, id: string, props: ServiceScalingProps) {
+    super(scope, id);
+    assertProps(this, [
+      (!Number.isInteger(props.maxCapacity) || props.maxCapacity < 1) &&
+        `maxCapacity (${props.maxCapacity}) must be a whole number, at least 1`,
+      props.minCapacity > props.maxCapacity && `minCapacity (${props.minCapacity}) must not exceed maxCapacity (${props.maxCapacity})`,
+    ]);
+    this.props = props;
+    this.target = new AppautoscalingTarget(this, "target", {
+      serviceNamespace: "ecs",
+      scalableDimension: "ecs:service:DesiredCount",
+      resourceId: `service/${props.clusterName}/${props.serviceName}`,
+      minCapacity: props.minCapacity,
+      maxCapacity: props.maxCapacity,
+      // Scheduled actions change min/max at run time; without this the next apply would revert them to the config values.
+      lifecycle: { ignoreChanges: ["min_capacity", "max_capacity"] },
+    });
+  }
+
+  scaleOnCpu(tracking: TargetTrackingProps): AppautoscalingPolicy {
+    return this.track("cpu", "ECSServiceAverageCPUUtilization", tracking);
+  }
+
+  scaleOnMemory(tracking: TargetTrackingProps): AppautoscalingPolicy {
+    return this.track("memory", "ECSServiceAverageMemoryUtilization", tracking);
+  }
+
+  /** ALB services: requests per target per minute; resourceLabel is `<alb arn_suffix>/<target group arn_suffix>`. */
+  scaleOnRequestCount(tracking: TargetTrackingProps, resourceLabel: string): AppautoscalingPolicy {
+    return this.track("requests", "ALBRequestCountPerTarget", tracking, resourceLabel);
+  }
+
+  scaleOnSchedule(id: string, schedule: ScheduledCapacityProps): AppautoscalingScheduledAction {
+    const expression = scheduleExpressionProblem(schedule.schedule);
+    assertProps(this, [
+      expression && `schedule ${schedule.name}: ${expression}`,
+      !isTimeZone(schedule.timezone) && `schedule ${schedule.name}: timezone "${schedule.timezone}" is not an IANA time zone`,
+      schedule.minCapacity === undefined &&
+        schedule.maxCapacity === undefined &&
+        `schedule ${schedule.name}: set minCapacity and/or maxCapacity`,
+      schedule.minCapacity !== undefined &&
+        schedule.maxCapacity !== undefined &&
+        schedule.minCapacity > schedule.maxCapacity &&
+        `schedule ${schedule.name}: minCapacity (${schedule.minCapacity}) must not exceed maxCapacity (${schedule.maxCapacity})`,
+    ]);
+    const action = new AppautoscalingScheduledAction(this, `schedule-${id}`, {
+      name: `${this.props.resourceName}-${schedule.name}`,
+      serviceNamespace: this.target.serviceNamespace,
+      scalableDimension: this.target.scalableDimension,
+      resourceId: this.target.resourceId,
+      schedule: schedule.schedule,
+      timezone: schedule.timezone,
+      scalableTargetAction: {
+        minCapacity: schedule.minCapacity === undefined ? undefined : String(schedule.minCapacity),
+        maxCapacity: schedule.maxCapacity === undefined ? undefined : String(schedule.maxCapacity),
+      },
+      // Application Auto Scaling rejects concurrent changes to one target's actions (ConcurrentUpdateException): one at a time.
+      dependsOn: [this.lastSchedule ?? this.target],
+    });
+    this.lastSchedule = action;
+    return action;
+  }
+
+  private track(id: string, metric: string, tracking: TargetTrackingProps, resourceLabel?: string): AppautoscalingPolicy {
+    return new AppautoscalingPolicy(this, `${id}-tracking`, {
+      name: `${this.props.resourceName}-${id}`,
+      policyType: "TargetTrackingScaling",
+      serviceNamespace: this.target.serviceNamespace,
+      scalableDimension: this.target.scalableDimension,
+      resourceId: this.target.resourceId,
+      targetTrackingScalingPolicyConfiguration: {
+        targetValue: tracking.target,
+        scaleInCooldown: tracking.scaleInCooldownSeconds,
+        scaleOutCooldown: tracking.scaleOutCooldownSeconds,
+        predefinedMetricSpecification: { predefinedMetricType: metric, resourceLabel },
+      },
+    });
+  }
+}
