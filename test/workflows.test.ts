@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { LAYERS, type Manifest, readManifest, readStackDocuments, type StackDocument, splitStackName } from "../tools/ci/manifest";
 import { type PlanMatrix, planMatrix } from "../tools/plan-matrix";
+import { upstreamRequirements } from "../tools/upstream-deployed";
 import { configuredEnvironments, FIXTURE_ENVIRONMENTS, fixtureEnvironment, synthToDir } from "./helpers";
 
 const ROOT = join(__dirname, "..");
@@ -191,16 +192,31 @@ describe("plan.yml", () => {
     const outdir = join(work, label);
     synthToDir(environments, outdir);
     const manifest = readManifest(outdir);
-    return { manifest, matrix: planMatrix(manifest, readStackDocuments(outdir, manifest)) };
+    const documents = readStackDocuments(outdir, manifest);
+    return { manifest, documents, matrix: planMatrix(manifest, documents) };
   };
+
+  /** What the upstream check could not decide for this synth output (empty: every dependency has outputs that prove it deployed). */
+  function upstreamCheckProblems(manifest: Manifest, documents: Record<string, StackDocument>): string[] {
+    return Object.keys(manifest.stacks).flatMap((stack) =>
+      upstreamRequirements(stack, manifest, documents).flatMap(({ upstream, outputs, via }) => {
+        const declared = Object.keys(documents[upstream]?.output ?? {});
+        if (outputs.length === 0) return [`${stack}: ${upstream} declares no outputs, so nothing tells whether it is deployed`];
+        const undeclared = outputs.filter((output) => !declared.includes(output));
+        return undeclared.length > 0 ? [`${stack} reads ${undeclared.join(", ")} (${via}) that ${upstream} does not declare`] : [];
+      }),
+    );
+  }
 
   it.each([
     ["configured environments", () => synthesized("configured", configuredEnvironments())],
     ["fixture environments", () => synthesized("fixtures", FIXTURE_ENVIRONMENTS.map(fixtureEnvironment))],
   ])("%s (a real synth): every stack is planned by its layer's job, after the jobs of the stacks it depends on", (_label, synth) => {
-    const { manifest, matrix } = synth();
+    const { manifest, documents, matrix } = synth();
     expect(Object.keys(manifest.stacks).length).toBeGreaterThan(0);
     expect(coverageProblems(plan.jobs, manifest, matrix)).toEqual([]);
+    // The upstream-deployed check reads cdktf's real remote-state references: each names an output the upstream declares.
+    expect(upstreamCheckProblems(manifest, documents)).toEqual([]);
   });
 
   // Every layer as the ecs and eks layers wire it (ecs and eks read the network's outputs, eks-addons follows eks),
@@ -279,8 +295,10 @@ describe("deploy.yml", () => {
     },
   );
 
-  it("deploys production only after the non-production environments", () => {
+  it("deploys production only after the non-production environments, and only main", () => {
     expect(needsOf(deploy.jobs["deploy-production"]!)).toContain("deploy");
+    expect(deploy.jobs["deploy-production"]!.if).toContain("needs.environments.result == 'success'");
     expect(deploy.jobs["deploy-production"]!.if).toContain("needs.deploy.result == 'success' || needs.deploy.result == 'skipped'");
+    expect(deploy.jobs.environments!.steps[0]).toMatchObject({ if: "github.ref != 'refs/heads/main'" });
   });
 });
