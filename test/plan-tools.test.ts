@@ -174,19 +174,27 @@ function terraform(): string | undefined {
     data: { terraform_remote_state: { net: { backend: "local", config: { path: "../../../terraform.t-network.tfstate" } } } },
     output: { vpc: { value: "${data.terraform_remote_state.net.outputs.vpc_id}" } },
   });
-  const run = () =>
+  const run = (tool: string, ...args: string[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
       execFile(
         join(__dirname, "..", "node_modules", ".bin", "tsx"),
-        [join(__dirname, "..", "tools", "upstream-deployed.ts"), "t-ecs"],
-        { env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" } },
+        [join(__dirname, "..", "tools", tool), ...args],
+        { env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null", TF_IN_AUTOMATION: "1" } },
         (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       ),
     );
 
-  it("exits 3 with the notice before the upstream is applied, 0 once its state has the outputs", async () => {
-    const before = await run();
-    expect(before).toMatchObject({ code: 3, stdout: "t-ecs: not planned: t-network is not deployed yet; deploy it first\n" });
+  it("exits 3 with the notice before the upstream is applied, 0 once its state has the outputs; npm run plan skips and then plans", async () => {
+    expect(await run("upstream-deployed.ts", "t-ecs")).toMatchObject({
+      code: 3,
+      stdout: "t-ecs: not planned: t-network is not deployed yet; deploy it first\n",
+    });
+    const planBefore = await run("plan-environment.ts", "t", "--skip-synth");
+    expect(planBefore.code).toBe(0);
+    expect(planBefore.stdout).toContain(
+      "\nplanned 1 of 2 stacks; not planned:\nt-ecs: not planned: t-network is not deployed yet; deploy it first (npm run deploy -- t-network)\n",
+    );
+
     writeFileSync(
       join(work, "terraform.t-network.tfstate"),
       JSON.stringify({
@@ -198,9 +206,15 @@ function terraform(): string | undefined {
         resources: [],
       }),
     );
-    const after = await run();
-    expect(after).toMatchObject({ code: 0, stdout: "t-ecs: t-network is deployed (1 output(s) it needs exist)\n" });
-  }, 30_000);
+    expect(await run("upstream-deployed.ts", "t-ecs")).toMatchObject({
+      code: 0,
+      stdout: "t-ecs: t-network is deployed (1 output(s) it needs exist)\n",
+    });
+    const planAfter = await run("plan-environment.ts", "t", "--skip-synth");
+    expect(planAfter).toMatchObject({ code: 0 });
+    expect(planAfter.stdout).toContain("== t-ecs (2/2): terraform init && terraform plan");
+    expect(planAfter.stdout).not.toContain("not planned");
+  }, 60_000);
 });
 
 describe("checkov on the plan JSON", () => {
