@@ -4,16 +4,11 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { readStackDocuments } from "./ci/manifest";
+import { type ManifestStack, readStackDocuments, splitStackName } from "./ci/manifest";
 import { notDeployed, notPlannedNotice, terraformOutputs, upstreamRequirements } from "./upstream-deployed";
 
 const root = join(__dirname, "..");
 const outdir = process.env.CDKTF_OUTDIR ?? join(root, "cdktf.out");
-
-interface ManifestStack {
-  readonly workingDirectory: string;
-  readonly dependencies: readonly string[];
-}
 
 /** The stacks of `env` (named `<env>-<layer>`), each after the stacks it depends on. */
 export function stacksInDependencyOrder(stacks: Readonly<Record<string, ManifestStack>>, env: string): string[] {
@@ -56,7 +51,7 @@ if (require.main === module) {
   const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as { stacks: Record<string, ManifestStack> };
   const order = stacksInDependencyOrder(manifest.stacks, env);
   if (order.length === 0) {
-    const environments = [...new Set(Object.keys(manifest.stacks).map((name) => name.replace(/-(network|ecs|eks|eks-addons)$/, "")))];
+    const environments = [...new Set(Object.keys(manifest.stacks).map((name) => splitStackName(name)?.environment ?? name))];
     fail(`no stacks for environment "${env}"; environments: ${environments.join(", ")}`);
   }
   console.log(`plan ${env}: ${order.join(" -> ")}`);
