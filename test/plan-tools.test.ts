@@ -9,7 +9,7 @@ import type { Manifest, StackDocument } from "../tools/ci/manifest";
 import { splitStackName } from "../tools/ci/manifest";
 import { deployPlan } from "../tools/deploy-environments";
 import { githubOutputLines, planMatrix } from "../tools/plan-matrix";
-import { completeResults, countChanges, PLAN_SUMMARY_MARKER, renderPlanSummary, stackResult } from "../tools/plan-summary";
+import { completeResults, countChanges, PLAN_SUMMARY_MARKER, readResults, renderPlanSummary, stackResult } from "../tools/plan-summary";
 import { failureLine, justifiedLine } from "../tools/scan/classify";
 import { blockAddress, classifyPlanScan } from "../tools/scan-plan";
 import { notDeployed, notPlannedNotice, remoteStateOutputs, upstreamRequirements } from "../tools/upstream-deployed";
@@ -316,6 +316,23 @@ describe("plan summary", () => {
         "",
       ].join("\n"),
     );
+  });
+
+  it("reads the results as download-artifact leaves them: a folder per artifact, or one artifact's files at the top", () => {
+    const dir = mkdtempSync(join(tmpdir(), "plans-"));
+    try {
+      const result = (stack: string) => `${JSON.stringify({ stack, status: "planned" })}\n`;
+      mkdirSync(join(dir, "plan-a-network"));
+      writeFileSync(join(dir, "plan-a-network", "result.json"), result("a-network"));
+      writeFileSync(join(dir, "plan-a-network", "plan.json"), "{}");
+      expect(readResults(dir).map((r) => r.stack)).toEqual(["a-network"]);
+      writeFileSync(join(dir, "result.json"), result("b-network"));
+      writeFileSync(join(dir, "scan.json"), "{}");
+      expect(readResults(dir).map((r) => r.stack)).toEqual(["b-network", "a-network"]);
+      expect(readResults(join(dir, "none"))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("says so when there is nothing to plan", () => {

@@ -172,14 +172,18 @@ function readJson<T>(file: string | undefined): T | undefined {
   return file && existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as T) : undefined;
 }
 
-/** Result files in `dir`: `<dir>/*.json` or `<dir>/<artifact>/result.json` (one downloaded artifact per stack). */
+/**
+ * The stack results downloaded into `dir`: `<dir>/<artifact>/result.json`, one folder per artifact, or
+ * `<dir>/result.json` (download-artifact extracts a single matching artifact without the extra folder).
+ */
 export function readResults(dir: string): StackPlanResult[] {
   if (!existsSync(dir)) return [];
-  const files = readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (entry.isFile() && entry.name.endsWith(".json")) return [join(dir, entry.name)];
-    const nested = join(dir, entry.name, "result.json");
-    return entry.isDirectory() && existsSync(nested) ? [nested] : [];
-  });
+  const files = [
+    join(dir, "result.json"),
+    ...readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => join(dir, entry.name, "result.json")),
+  ].filter((file) => existsSync(file));
   return files.map((file) => JSON.parse(readFileSync(file, "utf8")) as StackPlanResult);
 }
 
