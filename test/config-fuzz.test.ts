@@ -1,14 +1,12 @@
-import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import fc from "fast-check";
 import { parse, stringify } from "yaml";
 import { formatProblem } from "../config/errors";
 import { parseEnvironment } from "../config/loader";
 import { runPolicySuite } from "../tools/policy";
-import { FIXTURE_ENVIRONMENTS, FIXTURE_ENVIRONMENTS_DIR, policyStacks } from "./helpers";
+import { FIXTURE_ENVIRONMENTS, FIXTURE_ENVIRONMENTS_DIR, policyStacks, runTs } from "./helpers";
 
 // Property: every mutation of a shipped environment file either synthesizes (and passes the policy
 // suite) or fails with contract-3 lines `<file>: <field.path>: <message>`, never with a stack trace.
@@ -183,18 +181,11 @@ describe("the CLI with broken environment files", () => {
         join(configDir, "beta.yaml"),
         "repository: 42\nproduction: maybe\naws: { region: mars }\nnetwork: { cidr: 10.1.0.0/16, availabilityZones: [eu-west-1a, eu-west-1b] }\n",
       );
-      const run = promisify(execFile);
-      const failure = await run(join(__dirname, "..", "node_modules", ".bin", "tsx"), ["main.ts"], {
-        cwd: join(__dirname, ".."),
-        env: { ...process.env, INFRA_CONFIG_DIR: configDir, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
-      }).then(
-        () => undefined,
-        (error: { code: number; stderr: string }) => error,
-      );
-      expect(failure?.code).toBe(1);
-      const lines = failure!.stderr.trim().split("\n");
+      const failure = await runTs(["main.ts"], { INFRA_CONFIG_DIR: configDir, CDKTF_OUTDIR: outdir });
+      expect(failure.code).toBe(1);
+      const lines = failure.stderr.trim().split("\n");
       for (const line of lines) expect(line).toMatch(/^\S+\/(alpha|beta)\.yaml: [^:]+: .+/);
-      expect(failure!.stderr).not.toMatch(/\s+at \S+ \(|Error:/);
+      expect(failure.stderr).not.toMatch(/\s+at \S+ \(|Error:/);
       expect(lines.some((l) => l.includes("alpha.yaml: network.cidr:"))).toBe(true);
       expect(lines.some((l) => l.includes("alpha.yaml: network.colour:"))).toBe(true);
       expect(lines.some((l) => l.includes("beta.yaml: repository:"))).toBe(true);

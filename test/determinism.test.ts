@@ -1,13 +1,9 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { promisify } from "node:util";
-import { configuredEnvironments, synthEnvironment } from "./helpers";
+import { configuredEnvironments, runTs, synthEnvironment } from "./helpers";
 
 // Contract 5: two synths of the same input give identical bytes, through the real entry point.
-
-const ROOT = join(__dirname, "..");
 
 /** Every file under `dir`, as sorted paths relative to it. */
 function filesUnder(dir: string, base = dir): string[] {
@@ -27,15 +23,11 @@ describe("synth determinism", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("two runs of main.ts into different folders write the same files, byte for byte", async () => {
-    const run = promisify(execFile);
     const outdirs = [join(dir, "first"), join(dir, "second")];
     // Both runs at once: the comparison also catches output that depends on timing.
     await Promise.all(
       outdirs.map((outdir) =>
-        run(join(ROOT, "node_modules", ".bin", "tsx"), ["main.ts"], {
-          cwd: ROOT,
-          env: { ...process.env, CDKTF_OUTDIR: outdir, INFRA_CONFIG_DIR: "", CHECKPOINT_DISABLE: "1" },
-        }),
+        runTs(["main.ts"], { CDKTF_OUTDIR: outdir, INFRA_CONFIG_DIR: "" }).then((result) => expect(result).toMatchObject({ code: 0 })),
       ),
     );
     const [first, second] = outdirs.map((outdir) => filesUnder(outdir)) as [string[], string[]];

@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +14,24 @@ export const ENVIRONMENTS_DIR = join(__dirname, "..", "config", "environments");
 /** Scenario environments that snapshots and specific assertions pin (copies of the shipped ones at the time). */
 export const FIXTURE_ENVIRONMENTS_DIR = join(__dirname, "fixtures", "environments");
 export const FIXTURE_ENVIRONMENTS = ["dev", "prod"] as const;
+
+/**
+ * Runs a TypeScript entry point of the project the way cdktf.json runs the app (`node --import tsx`,
+ * one process: the tsx CLI would start a second one). Resolves with the exit code and output, never rejects.
+ */
+export function runTs(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", ...args],
+      { cwd: join(__dirname, ".."), env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
 
 /** A fixture environment, validated; throws with the problems if it is invalid. */
 export function fixtureEnvironment(name: (typeof FIXTURE_ENVIRONMENTS)[number]): EnvironmentConfig {

@@ -6,6 +6,7 @@ import { SecureBucket } from "../storage/secure-bucket";
 /**
  * Elastic Load Balancing's own account per region, the log writer in regions opened before August 2022.
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+ * (cross-checked entry by entry against amazonka-elb's getAccountId table; newer regions use the service principal).
  */
 const ELB_ACCOUNTS: Readonly<Record<string, string>> = {
   "us-east-1": "127311923021",
