@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Terraform expressions are "${...}" strings, not JavaScript templates
 // The plan workflow's tools (.github/workflows/plan.yml) on recorded fixtures (test/fixtures/plan/README.md):
 // the layer matrices, the upstream-deployed check, checkov on the plan JSON, and the summary comment.
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +13,7 @@ import { completeResults, countChanges, PLAN_SUMMARY_MARKER, readResults, render
 import { failureLine, justifiedLine } from "../tools/scan/classify";
 import { blockAddress, classifyPlanScan } from "../tools/scan-plan";
 import { notDeployed, notPlannedNotice, remoteStateOutputs, upstreamRequirements } from "../tools/upstream-deployed";
-import { configuredEnvironments, FIXTURE_ENVIRONMENTS, fixtureEnvironment } from "./helpers";
+import { configuredEnvironments, FIXTURE_ENVIRONMENTS, fixtureEnvironment, runTs } from "./helpers";
 
 const FIXTURES = join(__dirname, "fixtures", "plan");
 const fixture = (file: string): unknown => JSON.parse(readFileSync(join(FIXTURES, file), "utf8"));
@@ -175,14 +175,7 @@ function terraform(): string | undefined {
     output: { vpc: { value: "${data.terraform_remote_state.net.outputs.vpc_id}" } },
   });
   const run = (tool: string, ...args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(
-        join(__dirname, "..", "node_modules", ".bin", "tsx"),
-        [join(__dirname, "..", "tools", tool), ...args],
-        { env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null", TF_IN_AUTOMATION: "1" } },
-        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-      ),
-    );
+    runTs([join("tools", tool), ...args], { CDKTF_OUTDIR: outdir, TF_CLI_CONFIG_FILE: "/dev/null", TF_IN_AUTOMATION: "1" });
 
   it("exits 3 with the notice before the upstream is applied, 0 once its state has the outputs; npm run plan skips and then plans", async () => {
     expect(await run("upstream-deployed.ts", "t-ecs")).toMatchObject({
