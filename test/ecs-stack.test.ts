@@ -338,7 +338,10 @@ describe("any configured environment", () => {
     "%s: an ecs stack exactly when the environment has an ecs section",
     (_, environment) => {
       const names = synthEnvironment(environment).map((s) => s.name);
-      expect(names).toEqual(environment.ecs ? [`${environment.name}-network`, `${environment.name}-ecs`] : [`${environment.name}-network`]);
+      // Other layers (eks) may follow; the ecs stack comes right after the network exactly when configured.
+      const expected = environment.ecs ? [`${environment.name}-network`, `${environment.name}-ecs`] : [`${environment.name}-network`];
+      expect(names.filter((name) => /-(network|ecs)$/.test(name))).toEqual(expected);
+      expect(names.slice(0, expected.length)).toEqual(expected);
     },
   );
 });

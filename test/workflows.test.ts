@@ -146,6 +146,7 @@ describe("ci.yml", () => {
     const job = ci.jobs["synth-diff"]!;
     const diff = job.steps.find((s) => s.run?.includes("npm run --silent synth-diff"))!;
     expect(diff.run).toContain('--base "origin/${BASE_REF}"');
+    expect(diff.run).toContain("--comment synth-diff.md");
     expect(diff.env).toEqual({ BASE_REF: "${{ github.base_ref }}" });
     const comment = job.steps.find((s) => s.uses?.startsWith("marocchino/sticky-pull-request-comment@"));
     expect(comment?.with).toEqual({ header: "synth-diff", path: "synth-diff.md" });
