@@ -11,7 +11,7 @@ import { deployPlan } from "../tools/deploy-environments";
 import { githubOutputLines, planMatrix } from "../tools/plan-matrix";
 import { completeResults, countChanges, PLAN_SUMMARY_MARKER, readResults, renderPlanSummary, stackResult } from "../tools/plan-summary";
 import { failureLine, justifiedLine } from "../tools/scan/classify";
-import { blockAddress, classifyPlanScan } from "../tools/scan-plan";
+import { blockAddress, classifyPlanScan, formatPlanReport, touchesUnknown } from "../tools/scan-plan";
 import { notDeployed, notPlannedNotice, remoteStateOutputs, upstreamRequirements } from "../tools/upstream-deployed";
 import { configuredEnvironments, FIXTURE_ENVIRONMENTS, fixtureEnvironment, runTs } from "./helpers";
 
@@ -238,6 +238,48 @@ describe("checkov on the plan JSON", () => {
     expect(result.stale).toEqual([]);
   });
 
+  it("defers, not fails, a finding whose evaluated values are known only after apply (in every failing instance)", () => {
+    const unknownAfterApply = (address: string, after_unknown: object) => ({ address, change: { after_unknown } });
+    const withUnknowns = {
+      resource_changes: [
+        // the whole policy JSON waits for an ARN created in the same plan
+        unknownAfterApply("aws_iam_policy.task", { policy: true }),
+        // only the security group's vpc_id is unknown: the open ingress is known and still fails
+        unknownAfterApply("aws_security_group.ssh", { vpc_id: true, ingress: [{ cidr_blocks: false }] }),
+      ],
+    };
+    const deferredScan = classifyPlanScan(checkovOutput, "sample-ecs", ecsDocument as never, "/fixture/sample-ecs.plan.json", withUnknowns);
+    expect(deferredScan.deferred.map((f) => `${f.address} ${f.checkId}`)).toEqual(["aws_iam_policy.task CKV_AWS_355"]);
+    expect(deferredScan.failures.map((f) => `${f.address} ${f.checkId}`)).not.toContain("aws_iam_policy.task CKV_AWS_355");
+    expect(deferredScan.failures.map((f) => `${f.address} ${f.checkId}`)).toContain("aws_security_group.ssh CKV_AWS_24");
+    expect(deferredScan.rows).toEqual([{ stack: "sample-ecs", passed: 20, failed: 7, justified: 4 }]);
+    expect(formatPlanReport(deferredScan).slice(-4)).toEqual([
+      "Known only after apply (1), not failed: the check reads values the plan cannot know yet",
+      'sample-ecs: aws_iam_policy.task: CKV_AWS_355 Ensure no IAM policies documents allow "*" as a statement\'s resource for restrictable actions',
+      "",
+      "checkov FAILED: 7 unjustified failure(s), 4 justified, 0 stale justification(s), 0 error(s)",
+    ]);
+  });
+
+  it.each([
+    [
+      { configuration: [{ execute_command_configuration: [{ kms_key_id: true }] }] },
+      "configuration/[0]/execute_command_configuration",
+      true,
+    ],
+    [
+      { configuration: [{ execute_command_configuration: [{ kms_key_id: true }] }] },
+      "configuration/execute_command_configuration/kms_key_id",
+      true,
+    ],
+    [{ rule: [{ status: false }, { status: true }] }, "rule/*/status", true],
+    [{ kms_key_id: true }, "retention_in_days", false],
+    [{ access_logs: [{ bucket: true }] }, "access_logs/0/enabled/0", false],
+    [undefined, "kms_key_id", false],
+  ])("after_unknown %j reaches %s: %s", (afterUnknown, key, expected) => {
+    expect(touchesUnknown(afterUnknown, key)).toBe(expected);
+  });
+
   it("maps instance addresses to their resource block", () => {
     expect(blockAddress('aws_cloudwatch_log_group.app["a"]')).toBe("aws_cloudwatch_log_group.app");
     expect(blockAddress("aws_cloudwatch_log_group.app[0]")).toBe("aws_cloudwatch_log_group.app");
@@ -326,6 +368,16 @@ describe("plan summary", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("notes the justified and the known-only-after-apply findings of a clean plan scan", () => {
+    const scan = { rows: [], failures: [], justified: [], stale: [], errors: [], deferred: [{}] };
+    const result = stackResult("a-ecs", {
+      plan: { resource_changes: [] },
+      scan: { ...scan, justified: [{} as never] },
+      outcome: "success",
+    });
+    expect(renderPlanSummary([result])).toContain("| `a-ecs` | 0 | 0 | 0 | passed (1 justified, 1 known only after apply) | planned |");
   });
 
   it("says so when there is nothing to plan", () => {

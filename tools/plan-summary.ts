@@ -29,6 +29,8 @@ export interface StackPlanResult {
   readonly scan?: {
     readonly failed: number;
     readonly justified: number;
+    /** Failures on values known only after apply (not failed; tools/scan-plan.ts). */
+    readonly deferred?: number;
     readonly failures: readonly string[];
     readonly errors: readonly string[];
   };
@@ -66,13 +68,14 @@ export function countChanges(plan: PlanJson): ChangeCounts {
 /** One stack's result from what its plan job produced. */
 export function stackResult(
   stack: string,
-  input: { plan?: PlanJson; scan?: ScanResult; outcome?: string; notice?: string },
+  input: { plan?: PlanJson; scan?: ScanResult & { deferred?: readonly unknown[] }; outcome?: string; notice?: string },
 ): StackPlanResult {
   if (input.notice) return { stack, status: "not-planned", notice: input.notice };
   if (input.outcome !== "success" || !input.plan) return { stack, status: "plan-failed" };
   const scan = input.scan && {
     failed: input.scan.failures.length,
     justified: input.scan.justified.length,
+    deferred: input.scan.deferred?.length ?? 0,
     failures: input.scan.failures.map(failureLine),
     errors: input.scan.errors,
   };
@@ -119,8 +122,9 @@ function status(result: StackPlanResult): string {
 
 function scanCell(result: StackPlanResult): string {
   if (!result.scan) return "";
-  const { failed, justified, errors } = result.scan;
-  if (failed === 0 && errors.length === 0) return `passed${justified > 0 ? ` (${justified} justified)` : ""}`;
+  const { failed, justified, deferred = 0, errors } = result.scan;
+  const notes = [justified > 0 ? `${justified} justified` : "", deferred > 0 ? `${deferred} known only after apply` : ""].filter(Boolean);
+  if (failed === 0 && errors.length === 0) return `passed${notes.length > 0 ? ` (${notes.join(", ")})` : ""}`;
   return `**${failed} unjustified, ${errors.length} error(s)**`;
 }
 
