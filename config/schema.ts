@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { sameSizeProblem } from "../lib/eks/instance-types";
+import { systemCapacityProblem } from "../lib/eks/system-workloads";
 import { EXTRA_FLOW_LOG_FIELDS, type FlowLogField } from "../lib/flow-logs/fields";
 import { type Cidr, cidrSubnets, contains, overlaps, parseCidr } from "../lib/network/cidr";
 import { ecsObject } from "./ecs";
@@ -163,6 +165,218 @@ const flowLogsSection = z
     "VPC flow logs for troubleshooting: all traffic, 60-second aggregation, a custom format with TCP flags and packet addresses, and ready queries.",
   );
 
+/** Kubernetes versions EKS supports (standard or extended support) that this project has been checked against. */
+export const KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34", "1.35"] as const;
+
+const IANA_TIME_ZONES: ReadonlySet<string> = new Set([...Intl.supportedValuesOf("timeZone"), "UTC"]);
+
+const roleArn = z
+  .string()
+  .regex(
+    /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+    "must be an IAM role ARN such as arn:aws:iam::123456789012:role/admin",
+  );
+
+const addonVersion = (addon: string, example: string) =>
+  z
+    .string()
+    .regex(
+      /^v\d+\.\d+\.\d+-eksbuild\.\d+$/,
+      `must be an EKS add-on version such as ${example} (aws eks describe-addon-versions --addon-name ${addon})`,
+    )
+    .describe(
+      `Version of the ${addon} add-on, e.g. ${example}; list them with aws eks describe-addon-versions --addon-name ${addon} --kubernetes-version <version>.`,
+    );
+
+const nodeCount = (what: string, required = "is required (a number)") =>
+  z
+    .number({ error: (issue) => (issue.input === undefined ? required : undefined) })
+    .int("must be a whole number")
+    .min(0, "must be 0 or more")
+    .max(1000, "must be at most 1000")
+    .describe(what);
+
+const SCHEDULE_SIZE_REQUIRED = "is required: the provider sends an unset size as 0, which would scale the group to nothing at that time";
+
+const scheduleEntry = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,62}$/, "must be lowercase letters, digits and hyphens, starting with a letter")
+      .describe("Name of the scheduled action, unique within the node group, e.g. business-hours."),
+    recurrence: z
+      .string()
+      .regex(
+        /^\s*(\S+\s+){4}\S+\s*$/,
+        'must be a cron expression of five fields (minute hour day-of-month month day-of-week), e.g. "0 7 * * MON-FRI"',
+      )
+      .describe('When the action runs, as a five-field cron expression in timeZone, e.g. "0 7 * * MON-FRI".'),
+    timeZone: z
+      .string()
+      .refine((zone) => IANA_TIME_ZONES.has(zone), "must be an IANA time zone such as Europe/Berlin or UTC")
+      .describe("IANA time zone of the recurrence, e.g. Europe/Berlin (daylight saving time is followed)."),
+    // Required: the provider sends an unset min/max/desired as 0, which would scale the group to nothing.
+    minSize: nodeCount("Minimum nodes from this time on. Required: an unset value would be sent as 0.", SCHEDULE_SIZE_REQUIRED),
+    maxSize: nodeCount("Maximum nodes from this time on. Required: an unset value would be sent as 0.", SCHEDULE_SIZE_REQUIRED),
+    desiredSize: nodeCount("Desired nodes at this time. Required: an unset value would be sent as 0.", SCHEDULE_SIZE_REQUIRED),
+  })
+  .describe("An Auto Scaling scheduled action on the node group's Auto Scaling group.");
+
+const sizeFields = {
+  minSize: nodeCount("Fewest nodes the group scales to."),
+  maxSize: nodeCount("Most nodes the group scales to: an explicit ceiling for every autoscaler (lesson 7)."),
+  desiredSize: nodeCount(
+    "Nodes at creation. Ignored afterwards: the cluster autoscaler or the schedules own the number (terraform apply does not reset it).",
+  ),
+  schedules: z
+    .array(scheduleEntry)
+    .default([])
+    .describe("Scheduled scaling (lesson 4): predictable peaks are met before they come. @default []"),
+};
+
+const groupName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,29}$/, "must be 1-30 lowercase letters, digits and hyphens, starting with a letter")
+  .describe("Name of the node group, unique in the cluster; its resources are named <env>-eks-<name>.");
+
+const instanceTypeList = (minimum: number, why: string, purpose: string) =>
+  z
+    .array(z.string())
+    .min(minimum, why)
+    .describe(`Instance types, all of one vCPU count, memory size and architecture (known types: lib/eks/instance-types.ts). ${purpose}`);
+
+const systemNodeGroup = z
+  .strictObject({
+    instanceTypes: instanceTypeList(1, "must list at least 1 instance type", "On demand; one type is enough."),
+    ...sizeFields,
+  })
+  .describe(
+    "The on-demand managed node group for critical add-ons (CoreDNS, the termination handler), tainted CriticalAddonsOnly so ordinary workloads stay off it.",
+  );
+
+const spotGroupFields = {
+  name: groupName,
+  instanceTypes: instanceTypeList(
+    3,
+    "must list at least 3 instance types of the same size: one type's spot capacity can run out",
+    "At least 3, so that one type's spot capacity running out does not stop scaling.",
+  ),
+  ...sizeFields,
+  diskSizeGiB: z
+    .number()
+    .int("must be a whole number")
+    .min(20, "must be between 20 and 1000 GiB")
+    .max(1000, "must be between 20 and 1000 GiB")
+    .default(50)
+    .describe("Encrypted gp3 root volume per node, GiB. @default 50"),
+};
+
+const managedSpotNodeGroup = z
+  .strictObject(spotGroupFields)
+  .describe("An EKS managed node group on spot capacity. EKS itself drains nodes on spot interruptions and rebalance recommendations.");
+
+const selfManagedSpotNodeGroup = z
+  .strictObject({
+    ...spotGroupFields,
+    onDemandBaseCapacity: z
+      .number()
+      .int("must be a whole number")
+      .min(0, "must be 0 or more")
+      .default(0)
+      .describe("On-demand nodes below the spot capacity (everything above the base is spot). @default 0"),
+    metadataHopLimit: z
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be between 1 and 64")
+      .max(64, "must be between 1 and 64")
+      .default(1)
+      .describe("IMDSv2 response hop limit. 1 keeps pods (which are one hop further) from reading the node role's credentials. @default 1"),
+    metadataHopLimitReason: z
+      .string()
+      .min(20, "write the reason in a sentence (at least 20 characters)")
+      .optional()
+      .describe("Why pods must reach the instance metadata service; required when metadataHopLimit is above 1."),
+  })
+  .describe(
+    "A self-managed Auto Scaling group on spot capacity (mixed instances, price-capacity-optimized, capacity rebalance). Needs the termination handler, which the eks-addons stack installs.",
+  );
+
+const terminationHandlerSection = z
+  .strictObject({
+    chartVersion: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/, "must be a chart version such as 0.27.6")
+      .default("0.27.6")
+      .describe("aws-node-termination-handler Helm chart version (oci://public.ecr.aws/aws-ec2/helm). @default 0.27.6 (handler 1.25.6)"),
+    replicas: z
+      .number()
+      .int("must be a whole number")
+      .min(
+        2,
+        "must be at least 2: with one replica, draining its own node leaves no handler, and the chart adds a disruption budget only above 1",
+      )
+      .max(5, "must be at most 5")
+      .default(2)
+      .describe("Handler replicas on the system node group, with a disruption budget of one. @default 2"),
+    lifecycleHookTimeoutSeconds: z
+      .number()
+      .int("must be a whole number")
+      .min(30, "must be between 30 and 7200 seconds (the Auto Scaling limits)")
+      .max(7200, "must be between 30 and 7200 seconds (the Auto Scaling limits)")
+      .default(300)
+      .describe("Heartbeat timeout of the termination lifecycle hook: how long Auto Scaling waits for the drain. @default 300"),
+    heartbeatIntervalSeconds: z
+      .number()
+      .int("must be a whole number")
+      .min(30, "must be between 30 and 3600 seconds")
+      .max(3600, "must be between 30 and 3600 seconds")
+      .optional()
+      .describe(
+        "Send lifecycle heartbeats this often while draining, extending the hook up to 48 hours; must be shorter than lifecycleHookTimeoutSeconds. @default - no heartbeats",
+      ),
+  })
+  .describe(
+    "aws-node-termination-handler in queue-processor mode. Only for self-managed spot node groups; created with defaults when one exists.",
+  );
+
+const eksObject = z
+  .strictObject({
+    version: z.enum(KUBERNETES_VERSIONS).describe("Kubernetes version of the control plane and the nodes."),
+    adminRoleArns: z
+      .array(roleArn)
+      .min(1, "must list at least one role: the cluster has no other administrator (authentication mode API, no creator admin)")
+      .describe(
+        "IAM roles given cluster-admin through access entries. Include aws.deployRoleArn: the eks-addons stack's Helm provider authenticates as it.",
+      ),
+    publicAccessCidrs: z
+      .array(z.string())
+      .default([])
+      .describe("CIDRs allowed to reach the public API endpoint. @default [] - private endpoint only (reach it from the VPC or over VPN)"),
+    serviceCidr: z
+      .string()
+      .default("172.20.0.0/16")
+      .describe("Kubernetes service IPv4 range; must not overlap the VPC. @default 172.20.0.0/16"),
+    logRetentionDays: z
+      .literal(CLOUDWATCH_RETENTION_DAYS)
+      .default(90)
+      .describe("Days the control-plane log group (all five log types) keeps events. @default 90"),
+    addons: z
+      .strictObject({
+        vpcCni: addonVersion("vpc-cni", "v1.20.4-eksbuild.1"),
+        coredns: addonVersion("coredns", "v1.12.4-eksbuild.1"),
+        kubeProxy: addonVersion("kube-proxy", "v1.34.1-eksbuild.2"),
+        podIdentityAgent: addonVersion("eks-pod-identity-agent", "v1.3.9-eksbuild.3"),
+      })
+      .describe("EKS managed add-on versions, pinned so an upgrade is a reviewed change."),
+    systemNodeGroup,
+    managedSpotNodeGroups: z.array(managedSpotNodeGroup).default([]).describe("EKS managed node groups on spot. @default []"),
+    selfManagedSpotNodeGroups: z.array(selfManagedSpotNodeGroup).default([]).describe("Self-managed spot Auto Scaling groups. @default []"),
+    terminationHandler: terminationHandlerSection.optional(),
+  })
+  .describe("The EKS cluster (<env>-eks) and its add-ons (<env>-eks-addons). Omit for an environment without Kubernetes.");
+
+const eksSection = eksObject;
+
 const DEFAULT_TIER_PREFIX: Record<SubnetTier, number> = { public: 24, private: 20, intra: 24 };
 
 const networkObject = z
@@ -223,6 +437,7 @@ export const environmentSchema = z
     state: stateSection.optional(),
     network: networkSection,
     ecs: ecsObject.optional(),
+    eks: eksSection.optional(),
   })
   .superRefine((env, ctx) => {
     for (const key of Object.keys(env.tags)) {
@@ -263,12 +478,18 @@ export const environmentSchema = z
         ctx.addIssue({ code: "custom", path: ["ecs", ...problem.path], message: problem.message });
       }
     }
+    if (env.eks) validateEks(env, env.eks, ctx);
   });
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 export type EnvironmentSettings = z.output<typeof environmentSchema>;
 export type NetworkSettings = z.output<typeof networkObject>;
 export type FlowLogSettings = z.output<typeof flowLogsSection>;
+export type EksSettings = z.output<typeof eksObject>;
+export type NodeGroupSchedule = z.output<typeof scheduleEntry>;
+export type SelfManagedSpotNodeGroupSettings = z.output<typeof selfManagedSpotNodeGroup>;
+export type ManagedSpotNodeGroupSettings = z.output<typeof managedSpotNodeGroup>;
+export type TerminationHandlerSettings = z.output<typeof terminationHandlerSection>;
 
 /** A validated environment: its settings plus where it came from. */
 export interface EnvironmentConfig extends EnvironmentSettings {
@@ -377,4 +598,128 @@ function validateNetwork(network: NetworkSettings, ctx: z.RefinementCtx): void {
       `the tiers (${tiers} x ${zones.length} zones) do not fit in ${network.cidr}; use a larger VPC, smaller subnets or fewer zones`,
     );
   }
+}
+
+function validateEks(env: EnvironmentSettings, eks: EksSettings, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path: ["eks", ...path], message });
+
+  const kubeProxyMinor = /^v(\d+\.\d+)\./.exec(eks.addons.kubeProxy)?.[1];
+  if (kubeProxyMinor && kubeProxyMinor !== eks.version) {
+    issue(
+      ["addons", "kubeProxy"],
+      `${eks.addons.kubeProxy} is for Kubernetes ${kubeProxyMinor}; kube-proxy must match the cluster version ${eks.version}`,
+    );
+  }
+  eks.adminRoleArns.forEach((arn, i) => {
+    const account = arn.split(":")[4];
+    if (account !== env.aws.accountId)
+      issue(
+        ["adminRoleArns", i],
+        `is in account ${account} but aws.accountId is ${env.aws.accountId}; access entries take roles of the cluster's account`,
+      );
+  });
+  if (env.aws.deployRoleArn && !eks.adminRoleArns.includes(env.aws.deployRoleArn)) {
+    issue(
+      ["adminRoleArns"],
+      `must include aws.deployRoleArn (${env.aws.deployRoleArn}): the eks-addons stack's Helm provider authenticates as the deploy role`,
+    );
+  }
+
+  const vpc = parseCidr(env.network.cidr);
+  const service = parseCidr(eks.serviceCidr);
+  if (typeof service === "string") issue(["serviceCidr"], service);
+  else if (service.prefix < 12 || service.prefix > 24)
+    issue(["serviceCidr"], `/${service.prefix} is outside what EKS allows for the service range (/12 to /24)`);
+  else if (typeof vpc !== "string" && overlaps(vpc, service))
+    issue(["serviceCidr"], `${eks.serviceCidr} overlaps the VPC ${env.network.cidr}; pick a range outside it`);
+  eks.publicAccessCidrs.forEach((text, i) => {
+    const block = parseCidr(text);
+    if (typeof block === "string") issue(["publicAccessCidrs", i], block);
+    else if (block.prefix === 0)
+      issue(
+        ["publicAccessCidrs", i],
+        "opens the API endpoint to the whole internet; list your offices' or VPN's CIDRs, or none for a private endpoint",
+      );
+  });
+
+  const checkSizes = (
+    path: (string | number)[],
+    group: { minSize: number; maxSize: number; desiredSize: number; schedules: NodeGroupSchedule[] },
+  ) => {
+    if (group.minSize > group.maxSize) issue([...path, "minSize"], `${group.minSize} exceeds maxSize ${group.maxSize}`);
+    else if (group.desiredSize < group.minSize || group.desiredSize > group.maxSize) {
+      issue([...path, "desiredSize"], `${group.desiredSize} is outside minSize..maxSize (${group.minSize}..${group.maxSize})`);
+    }
+    if (group.maxSize === 0) issue([...path, "maxSize"], "must be at least 1");
+    const names = group.schedules.map((s) => s.name);
+    group.schedules.forEach((schedule, i) => {
+      if (names.indexOf(schedule.name) !== i)
+        issue([...path, "schedules", i, "name"], `"${schedule.name}" is used twice; names are unique per node group`);
+      if (schedule.minSize > schedule.maxSize)
+        issue([...path, "schedules", i, "minSize"], `${schedule.minSize} exceeds maxSize ${schedule.maxSize}`);
+      else if (schedule.desiredSize < schedule.minSize || schedule.desiredSize > schedule.maxSize) {
+        issue(
+          [...path, "schedules", i, "desiredSize"],
+          `${schedule.desiredSize} is outside minSize..maxSize (${schedule.minSize}..${schedule.maxSize})`,
+        );
+      }
+    });
+  };
+  const checkTypes = (path: (string | number)[], types: readonly string[]) => {
+    const problem = types.length > 0 ? sameSizeProblem(types) : undefined;
+    if (problem) issue([...path, "instanceTypes"], problem);
+    return !problem;
+  };
+
+  const system = eks.systemNodeGroup;
+  checkSizes(["systemNodeGroup"], system);
+  if (checkTypes(["systemNodeGroup"], system.instanceTypes) && system.instanceTypes.length > 0) {
+    const capacity = systemCapacityProblem(system.instanceTypes[0]!, system.minSize);
+    if (capacity) issue(["systemNodeGroup", "minSize"], capacity);
+    system.schedules.forEach((schedule, i) => {
+      const scheduled = systemCapacityProblem(system.instanceTypes[0]!, schedule.minSize);
+      if (scheduled) issue(["systemNodeGroup", "schedules", i, "minSize"], scheduled);
+    });
+  }
+
+  const seen = new Map<string, string>([["system", "systemNodeGroup"]]);
+  for (const list of ["managedSpotNodeGroups", "selfManagedSpotNodeGroups"] as const) {
+    eks[list].forEach((group, i) => {
+      const where = `${list}.${i}`;
+      const previous = seen.get(group.name);
+      if (previous) issue([list, i, "name"], `"${group.name}" is already used by ${previous}; node group names are unique in the cluster`);
+      seen.set(group.name, where);
+      checkSizes([list, i], group);
+      checkTypes([list, i], group.instanceTypes);
+    });
+  }
+  eks.selfManagedSpotNodeGroups.forEach((group, i) => {
+    if (group.metadataHopLimit > 1 && !group.metadataHopLimitReason) {
+      issue(
+        ["selfManagedSpotNodeGroups", i, "metadataHopLimitReason"],
+        `is required with metadataHopLimit ${group.metadataHopLimit}: above 1, every pod can read the node role's credentials; say why pods need IMDS`,
+      );
+    }
+    if (group.onDemandBaseCapacity > group.maxSize)
+      issue(["selfManagedSpotNodeGroups", i, "onDemandBaseCapacity"], `${group.onDemandBaseCapacity} exceeds maxSize ${group.maxSize}`);
+  });
+
+  const handler = eks.terminationHandler;
+  if (handler && eks.selfManagedSpotNodeGroups.length === 0) {
+    issue(
+      ["terminationHandler"],
+      "is set but there is no self-managed spot node group; EKS managed node groups drain spot interruptions and rebalance recommendations themselves, so the handler would only duplicate that. Remove terminationHandler, or add selfManagedSpotNodeGroups",
+    );
+  }
+  if (handler?.heartbeatIntervalSeconds !== undefined && handler.heartbeatIntervalSeconds >= handler.lifecycleHookTimeoutSeconds) {
+    issue(
+      ["terminationHandler", "heartbeatIntervalSeconds"],
+      `${handler.heartbeatIntervalSeconds} must be shorter than lifecycleHookTimeoutSeconds (${handler.lifecycleHookTimeoutSeconds}), or the hook times out before the first heartbeat`,
+    );
+  }
+}
+
+/** The termination handler settings of an environment with self-managed spot groups: its section, or the schema defaults. */
+export function terminationHandlerOf(eks: EksSettings): TerminationHandlerSettings {
+  return eks.terminationHandler ?? terminationHandlerSection.parse({});
 }

@@ -18,6 +18,8 @@ export interface EnvironmentStackProps {
  */
 export abstract class EnvironmentStack extends TerraformStack {
   readonly environment: EnvironmentConfig;
+  /** The provider's default_tags; resources those cannot reach (Auto Scaling groups) set them themselves. */
+  readonly defaultTags: Readonly<Record<string, string>>;
 
   protected constructor(scope: Construct, layer: Layer, props: EnvironmentStackProps) {
     const { environment } = props;
@@ -25,21 +27,18 @@ export abstract class EnvironmentStack extends TerraformStack {
     this.environment = environment;
     const { aws } = environment;
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
+    this.defaultTags = {
+      ...environment.tags,
+      environment: environment.name,
+      "managed-by": "cdktf",
+      repository: environment.repository,
+    };
 
     new AwsProvider(this, "aws", {
       region: aws.region,
       allowedAccountIds: [aws.accountId],
       assumeRole: aws.deployRoleArn ? [{ roleArn: aws.deployRoleArn, sessionName: `cdktf-${this.node.id}` }] : undefined,
-      defaultTags: [
-        {
-          tags: {
-            ...environment.tags,
-            environment: environment.name,
-            "managed-by": "cdktf",
-            repository: environment.repository,
-          },
-        },
-      ],
+      defaultTags: [{ tags: { ...this.defaultTags } }],
     });
 
     if (environment.state) {

@@ -1,6 +1,8 @@
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { EcsStack } from "./ecs-stack";
+import { EksAddonsStack } from "./eks-addons-stack";
+import { EksStack } from "./eks-stack";
 import type { EnvironmentStack } from "./environment-stack";
 import { NetworkStack } from "./network-stack";
 
@@ -9,5 +11,11 @@ export function addEnvironmentStacks(scope: Construct, environment: EnvironmentC
   const network = new NetworkStack(scope, { environment });
   const stacks: EnvironmentStack[] = [network];
   if (environment.ecs) stacks.push(new EcsStack(scope, { environment, network: network.outputs }));
+  if (environment.eks) {
+    const eks = new EksStack(scope, { environment, network: network.outputs });
+    stacks.push(eks);
+    // The termination handler only where a self-managed spot group needs it (field notes, lesson 3).
+    if (environment.eks.selfManagedSpotNodeGroups.length > 0) stacks.push(new EksAddonsStack(scope, { environment, eks }));
+  }
   return stacks;
 }

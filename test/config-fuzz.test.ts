@@ -153,7 +153,14 @@ describe("config fuzzing", () => {
         if (synthesized >= SYNTH_SAMPLE) return;
         synthesized++;
         const stacks = policyStacks(result.environment);
-        expect(stacks.map((s) => s.name)).toEqual(result.environment.ecs ? [`${name}-network`, `${name}-ecs`] : [`${name}-network`]);
+        const { ecs, eks } = result.environment;
+        const layers = [
+          "network",
+          ...(ecs ? ["ecs"] : []),
+          ...(eks ? ["eks"] : []),
+          ...(eks?.selfManagedSpotNodeGroups.length ? ["eks-addons"] : []),
+        ];
+        expect(stacks.map((s) => s.name)).toEqual(layers.map((layer) => `${name}-${layer}`));
         const policy = runPolicySuite(stacks);
         expect(policy.violations).toEqual([]);
       }),

@@ -39,7 +39,9 @@ const cases: [string, unknown, string[]][] = [
   [
     "unknown top-level key",
     edit((e) => (e.netwrok = {})),
-    ["test.yaml: netwrok: unknown key (did you mean network?); allowed keys here: repository, production, aws, tags, state, network, ecs"],
+    [
+      "test.yaml: netwrok: unknown key (did you mean network?); allowed keys here: repository, production, aws, tags, state, network, ecs, eks",
+    ],
   ],
   ["missing aws section", edit((e) => delete (e as Partial<Env>).aws), ["test.yaml: aws: is required (a mapping)"]],
   ["bad region", edit((e) => (e.aws.region = "europe")), ["test.yaml: aws.region: must be an AWS region code such as eu-west-1"]],

@@ -73,7 +73,7 @@ describe.each(FIXTURE_ENVIRONMENTS)("%s-network", (name) => {
   });
 
   it("exports the ids later layers consume", () => {
-    // cdktf adds cross-stack-output-* outputs for the values a later layer (ecs) reads.
+    // cdktf adds cross-stack-output-* outputs for the values a later layer (ecs, eks) reads.
     const named = Object.keys(stack.terraform.output ?? {}).filter((key) => !key.startsWith("cross-stack-output-"));
     expect(named.sort()).toEqual(["intra_subnet_ids", "private_subnet_ids", "public_subnet_ids", "vpc_cidr", "vpc_id"]);
   });

@@ -53,6 +53,12 @@ describe("command-line tools end with one sentence saying what is wrong and what
       /^bootstrap-state: there is no environment "qa"; environments: dev, prod\n$/,
     ],
     ["plan without an environment", ["tools/plan-environment.ts"], {}, /^plan: usage: npm run plan -- <env>/],
+    [
+      "synth-diff of a folder that is no synth output",
+      ["tools/synth-diff/cli.ts", "config", "test"],
+      {},
+      /^synth-diff: config has no stacks\/ folder; give a cdktf output folder \(cdktf\.out, or the app's CDKTF_OUTDIR\)\n$/,
+    ],
   ])(
     "%s",
     async (_name, args, env, message) => {

@@ -20,6 +20,8 @@ export interface EcsClusterProps {
 export class EcsCluster extends Construct {
   readonly cluster: Cluster;
   readonly execLogGroup: CloudwatchLogGroup;
+  /** FARGATE and FARGATE_SPOT associated with the cluster; services with a capacity-provider strategy depend on it. */
+  readonly capacityProviders: EcsClusterCapacityProviders;
 
   constructor(scope: Construct, id: string, props: EcsClusterProps) {
     super(scope, id);
@@ -43,7 +45,7 @@ export class EcsCluster extends Construct {
         },
       },
     });
-    new EcsClusterCapacityProviders(this, "capacity-providers", {
+    this.capacityProviders = new EcsClusterCapacityProviders(this, "capacity-providers", {
       clusterName: this.cluster.name,
       capacityProviders: ["FARGATE", "FARGATE_SPOT"],
       defaultCapacityProviderStrategy: [{ capacityProvider: "FARGATE", weight: 1 }],

@@ -31,6 +31,7 @@ export const UNSCOPABLE_ACTIONS: Readonly<Record<string, string>> = {
   "autoscaling:DescribeTags": "Auto Scaling Describe calls take no resource",
   "autoscaling:DescribeScalingActivities": "Auto Scaling Describe calls take no resource",
   "autoscaling:DescribeLaunchConfigurations": "Auto Scaling Describe calls take no resource",
+  "autoscaling:DescribeLifecycleHooks": "Auto Scaling Describe calls take no resource (termination handler with heartbeats)",
   "elasticloadbalancing:DescribeLoadBalancers": "ELB Describe calls take no resource (load balancer controller)",
   "elasticloadbalancing:DescribeTargetGroups": "ELB Describe calls take no resource",
   "elasticloadbalancing:DescribeTargetHealth": "ELB Describe calls take no resource",

@@ -1,0 +1,56 @@
+import { AutoscalingSchedule } from "@cdktf/provider-aws/lib/autoscaling-schedule";
+import { Construct } from "constructs";
+import { assertProps } from "../validation";
+
+/** One scheduled action; every size is required because the provider sends an unset size as 0. */
+export interface NodeGroupScheduleEntry {
+  readonly name: string;
+  /** Five-field cron expression in timeZone. */
+  readonly recurrence: string;
+  /** IANA time zone, e.g. Europe/Berlin. */
+  readonly timeZone: string;
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly desiredSize: number;
+}
+
+export interface NodeGroupSchedulesProps {
+  /** Name prefix of the scheduled actions (the node group's name). */
+  readonly namePrefix: string;
+  /** The Auto Scaling group (self-managed, or the one EKS created for a managed node group). */
+  readonly autoscalingGroupName: string;
+  readonly schedules: readonly NodeGroupScheduleEntry[];
+}
+
+/**
+ * Scheduled scaling of a node group's Auto Scaling group (lesson 4): capacity is there before a
+ * predictable peak. The group's own desired size is ignored by Terraform after creation, so the
+ * next apply does not undo what a schedule did.
+ */
+export class NodeGroupSchedules extends Construct {
+  readonly actions: AutoscalingSchedule[];
+
+  constructor(scope: Construct, id: string, props: NodeGroupSchedulesProps) {
+    super(scope, id);
+    assertProps(
+      this,
+      props.schedules.flatMap((s) => [
+        s.minSize > s.maxSize && `${s.name}: minSize ${s.minSize} exceeds maxSize ${s.maxSize}`,
+        (s.desiredSize < s.minSize || s.desiredSize > s.maxSize) && `${s.name}: desiredSize ${s.desiredSize} is outside minSize..maxSize`,
+        s.recurrence.trim().split(/\s+/).length !== 5 && `${s.name}: recurrence "${s.recurrence}" is not a five-field cron expression`,
+      ]),
+    );
+    this.actions = props.schedules.map(
+      (schedule) =>
+        new AutoscalingSchedule(this, schedule.name, {
+          scheduledActionName: `${props.namePrefix}-${schedule.name}`,
+          autoscalingGroupName: props.autoscalingGroupName,
+          recurrence: schedule.recurrence,
+          timeZone: schedule.timeZone,
+          minSize: schedule.minSize,
+          maxSize: schedule.maxSize,
+          desiredCapacity: schedule.desiredSize,
+        }),
+    );
+  }
+}

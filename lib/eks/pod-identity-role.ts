@@ -1,0 +1,40 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { Construct } from "constructs";
+
+export interface PodIdentityRoleProps {
+  readonly roleName: string;
+  readonly description: string;
+  /** The cluster, namespace and service account whose pods may assume the role (Pod Identity session tags). */
+  readonly clusterName: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
+/**
+ * An IAM role for one Kubernetes service account through EKS Pod Identity. The trust policy checks the
+ * session tags Pod Identity sets, so no other association in the account can use the role.
+ */
+export class PodIdentityRole extends Construct {
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: PodIdentityRoleProps) {
+    super(scope, id);
+    const trust = new DataAwsIamPolicyDocument(this, "assume-role-policy", {
+      statement: [
+        {
+          sid: "EksPodIdentityForOneServiceAccount",
+          effect: "Allow",
+          principals: [{ type: "Service", identifiers: ["pods.eks.amazonaws.com"] }],
+          actions: ["sts:AssumeRole", "sts:TagSession"],
+          condition: [
+            { test: "StringEquals", variable: "aws:RequestTag/eks-cluster-name", values: [props.clusterName] },
+            { test: "StringEquals", variable: "aws:RequestTag/kubernetes-namespace", values: [props.namespace] },
+            { test: "StringEquals", variable: "aws:RequestTag/kubernetes-service-account", values: [props.serviceAccount] },
+          ],
+        },
+      ],
+    });
+    this.role = new IamRole(this, "role", { name: props.roleName, description: props.description, assumeRolePolicy: trust.json });
+  }
+}

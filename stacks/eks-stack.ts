@@ -1,0 +1,197 @@
+import { TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+import { type EksSettings, terminationHandlerOf } from "../config/schema";
+import { arnPartition } from "../lib/aws-partition";
+import { ClusterAccess } from "../lib/eks/cluster-access";
+import { ClusterAddons } from "../lib/eks/cluster-addons";
+import { EksCluster } from "../lib/eks/eks-cluster";
+import { ManagedNodeGroup, type NodeTaint } from "../lib/eks/managed-node-group";
+import { NodeRole } from "../lib/eks/node-role";
+import { SelfManagedSpotNodeGroup } from "../lib/eks/self-managed-spot-node-group";
+import { SpotInterruptionQueue } from "../lib/spot-interruption/spot-interruption-queue";
+import { TerminationHandlerRole } from "../lib/spot-interruption/termination-handler-role";
+import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+import type { NetworkOutputs } from "./network-stack";
+
+/** Labels and taints the node groups carry; workloads select and tolerate them. */
+export const SYSTEM_NODE_LABEL = { key: "workload-class", value: "system" } as const;
+/** The conventional taint for critical add-ons; CoreDNS tolerates it out of the box. */
+export const SYSTEM_NODE_TAINT: NodeTaint = { key: "CriticalAddonsOnly", value: "true", effect: "NoSchedule" };
+export const SPOT_NODE_LABEL = { key: "node-lifecycle", value: "spot" } as const;
+/** Only workloads that accept losing a node on two minutes' notice tolerate spot. */
+export const SPOT_NODE_TAINT: NodeTaint = { key: "node-lifecycle", value: "spot", effect: "NoSchedule" };
+
+/** Where aws-node-termination-handler runs and is bound to its role. */
+export const TERMINATION_HANDLER_NAMESPACE = "kube-system";
+export const TERMINATION_HANDLER_SERVICE_ACCOUNT = "aws-node-termination-handler";
+
+export interface EksStackProps extends EnvironmentStackProps {
+  readonly network: NetworkOutputs;
+}
+
+/** What `<env>-eks-addons` needs from `<env>-eks`: plain strings, known at plan time. */
+export interface EksOutputs {
+  readonly clusterName: string;
+  /**
+   * URL of the interruption queue.
+   * @default - no queue: the environment has no self-managed spot group
+   */
+  readonly interruptionQueueUrl?: string;
+}
+
+/** `<env>-eks`: the cluster, its access and add-ons, the node groups, and the spot interruption plumbing where needed. */
+export class EksStack extends EnvironmentStack {
+  readonly cluster: EksCluster;
+  readonly addons: ClusterAddons;
+  readonly systemNodeGroup: ManagedNodeGroup;
+  readonly managedSpotNodeGroups: ManagedNodeGroup[];
+  readonly selfManagedSpotNodeGroups: SelfManagedSpotNodeGroup[];
+  readonly interruptionQueue?: SpotInterruptionQueue;
+  readonly terminationHandlerRole?: TerminationHandlerRole;
+  readonly outputs: EksOutputs;
+
+  constructor(scope: Construct, props: EksStackProps) {
+    super(scope, "eks", props);
+    const { aws, production } = this.environment;
+    const eks = this.environment.eks as EksSettings;
+    const clusterName = `${this.namePrefix}-eks`;
+    const subnetIds = props.network.privateSubnetIds;
+
+    this.cluster = new EksCluster(this, "cluster", {
+      clusterName,
+      kubernetesVersion: eks.version,
+      accountId: aws.accountId,
+      region: aws.region,
+      vpcId: props.network.vpcId,
+      subnetIds,
+      serviceIpv4Cidr: eks.serviceCidr,
+      publicAccessCidrs: eks.publicAccessCidrs,
+      logRetentionDays: eks.logRetentionDays,
+      production,
+    });
+    const cluster = this.cluster.cluster;
+    const nodeSecurityGroupIds = [this.cluster.securityGroups.nodes.id];
+    const selfManaged = eks.selfManagedSpotNodeGroups;
+
+    const nodeRole = new NodeRole(this, "node-role", {
+      roleName: `${clusterName}-node`,
+      accountId: aws.accountId,
+      region: aws.region,
+      instanceProfile: selfManaged.length > 0,
+    });
+    const access = new ClusterAccess(this, "access", {
+      clusterName: cluster.name,
+      region: aws.region,
+      adminRoleArns: eks.adminRoleArns,
+      selfManagedNodeRoleArns: selfManaged.length > 0 ? [nodeRole.role.arn] : [],
+    });
+    this.addons = new ClusterAddons(this, "addons", { clusterName: cluster.name, region: aws.region, versions: eks.addons });
+    // Nodes become Ready only once the CNI is there; kube-proxy and the Pod Identity agent come first too.
+    const beforeNodes = [this.addons.vpcCni, this.addons.kubeProxy, this.addons.podIdentityAgent];
+
+    const managed = (
+      name: string,
+      capacityType: "ON_DEMAND" | "SPOT",
+      group: EksSettings["managedSpotNodeGroups"][number],
+      system: boolean,
+    ) =>
+      new ManagedNodeGroup(this, `node-group-${name}`, {
+        clusterName: cluster.name,
+        nodeGroupName: `${clusterName}-${name}`,
+        kubernetesVersion: eks.version,
+        nodeRoleArn: nodeRole.role.arn,
+        subnetIds,
+        securityGroupIds: nodeSecurityGroupIds,
+        instanceTypes: group.instanceTypes,
+        capacityType,
+        minSize: group.minSize,
+        maxSize: group.maxSize,
+        desiredSize: group.desiredSize,
+        diskSizeGiB: group.diskSizeGiB,
+        labels: system ? { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value } : { [SPOT_NODE_LABEL.key]: SPOT_NODE_LABEL.value },
+        taints: [system ? SYSTEM_NODE_TAINT : SPOT_NODE_TAINT],
+        schedules: group.schedules,
+        dependsOn: beforeNodes,
+      });
+    this.systemNodeGroup = managed("system", "ON_DEMAND", { ...eks.systemNodeGroup, name: "system", diskSizeGiB: 50 }, true);
+    this.addons.addCoreDns({ nodeLabel: SYSTEM_NODE_LABEL, taintKey: SYSTEM_NODE_TAINT.key, dependsOn: [this.systemNodeGroup.nodeGroup] });
+    this.managedSpotNodeGroups = eks.managedSpotNodeGroups.map((group) => managed(group.name, "SPOT", group, false));
+
+    this.selfManagedSpotNodeGroups = selfManaged.map(
+      (group) =>
+        new SelfManagedSpotNodeGroup(this, `self-managed-${group.name}`, {
+          groupName: `${clusterName}-${group.name}`,
+          kubernetesVersion: eks.version,
+          cluster: {
+            // A plain name keeps tag keys readable; endpoint and CA still order the group after the cluster.
+            name: clusterName,
+            apiServerEndpoint: cluster.endpoint,
+            certificateAuthority: cluster.certificateAuthority.get(0).data,
+            serviceCidr: eks.serviceCidr,
+          },
+          instanceProfileArn: nodeRole.instanceProfile!.arn,
+          subnetIds,
+          securityGroupIds: nodeSecurityGroupIds,
+          instanceTypes: group.instanceTypes,
+          minSize: group.minSize,
+          maxSize: group.maxSize,
+          desiredSize: group.desiredSize,
+          onDemandBaseCapacity: group.onDemandBaseCapacity,
+          diskSizeGiB: group.diskSizeGiB,
+          metadataHopLimit: group.metadataHopLimit,
+          metadataHopLimitReason: group.metadataHopLimitReason,
+          labels: { [SPOT_NODE_LABEL.key]: SPOT_NODE_LABEL.value },
+          taints: [SPOT_NODE_TAINT],
+          lifecycleHookTimeoutSeconds: terminationHandlerOf(eks).lifecycleHookTimeoutSeconds,
+          schedules: group.schedules,
+          propagatedTags: this.defaultTags,
+          dependsOn: [...access.nodeEntries, ...beforeNodes],
+        }),
+    );
+
+    let interruptionQueueUrl: string | undefined;
+    if (selfManaged.length > 0) {
+      const handler = terminationHandlerOf(eks);
+      const groupNames = selfManaged.map((group) => `${clusterName}-${group.name}`);
+      const queueName = `${clusterName}-spot-interruptions`;
+      this.interruptionQueue = new SpotInterruptionQueue(this, "spot-interruptions", {
+        queueName,
+        ruleNamePrefix: `${clusterName}-nth`,
+        accountId: aws.accountId,
+        region: aws.region,
+        autoscalingGroupNames: groupNames,
+      });
+      this.terminationHandlerRole = new TerminationHandlerRole(this, "termination-handler", {
+        clusterName: cluster.name,
+        accountId: aws.accountId,
+        region: aws.region,
+        queueArn: this.interruptionQueue.queue.arn,
+        autoscalingGroupNames: groupNames,
+        heartbeats: handler.heartbeatIntervalSeconds !== undefined,
+        namespace: TERMINATION_HANDLER_NAMESPACE,
+        serviceAccount: TERMINATION_HANDLER_SERVICE_ACCOUNT,
+      });
+      interruptionQueueUrl = queueUrl(aws.region, aws.accountId, queueName);
+    }
+
+    this.outputs = { clusterName, interruptionQueueUrl };
+    new TerraformOutput(this, "cluster_name", { value: cluster.name, description: "EKS cluster name" });
+    new TerraformOutput(this, "cluster_endpoint", { value: cluster.endpoint, description: "Kubernetes API endpoint" });
+    new TerraformOutput(this, "node_security_group_id", {
+      value: this.cluster.securityGroups.nodes.id,
+      description: "Security group every node carries",
+    });
+    if (this.interruptionQueue) {
+      new TerraformOutput(this, "interruption_queue_url", {
+        value: this.interruptionQueue.queue.url,
+        description: "Queue aws-node-termination-handler reads",
+      });
+    }
+  }
+}
+
+/** An SQS queue URL, known before the queue exists (the format GetQueueUrl returns). */
+export function queueUrl(region: string, accountId: string, queueName: string): string {
+  const domain = arnPartition(region) === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+  return `https://sqs.${region}.${domain}/${accountId}/${queueName}`;
+}
