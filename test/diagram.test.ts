@@ -34,7 +34,7 @@ const edge = (diagram: Diagram, from: DiagramNode, to: DiagramNode) => diagram.e
 
 describe("diagram of the prod fixture", () => {
   it("has one cluster per stack of the environment, upstream first", () => {
-    expect(prod.stacks.map((s) => s.name)).toEqual(["prod-network", "prod-ecs"]);
+    expect(prod.stacks.map((s) => s.name)).toEqual(["prod-network", "prod-ecs", "prod-eks", "prod-eks-addons"]);
     const dot = toDot(prod);
     expect(dot).toContain('subgraph "cluster_prod-network" {');
     expect(dot).toContain('subgraph "cluster_prod-ecs" {');
@@ -88,17 +88,32 @@ describe("diagram of the prod fixture", () => {
     );
   });
 
-  it("draws cross-stack edges through terraform_remote_state: subnets to the load balancers and services", () => {
+  it("draws cross-stack edges through terraform_remote_state: subnets to load balancers, services, the cluster and its nodes", () => {
     const crossing = prod.edges.filter((e) => e.crossStack).map((e) => `${title(e.from)} -> ${title(e.to)}`);
     expect(crossing.sort()).toEqual(
       [
+        "private subnets -> Auto Scaling group prod-eks-spot-workers",
         "private subnets -> ECS service api",
         "private subnets -> ECS service ingest",
+        "private subnets -> EKS cluster prod-eks",
+        "private subnets -> Managed node group prod-eks-spot-general",
+        "private subnets -> Managed node group prod-eks-system",
         "private subnets -> NLB prod-ingest-nlb",
         "public subnets -> ALB prod-alb",
       ].sort(),
     );
-    expect(prod.stackEdges).toEqual([]);
+    // eks-addons reads the cluster by name, not through remote state: the stack order is drawn between the clusters.
+    expect(prod.stackEdges).toEqual([{ from: "prod-eks", to: "prod-eks-addons" }]);
+  });
+
+  it("draws the EKS cluster with its add-ons, node groups with capacity type, and the interruption events to the queue", () => {
+    const cluster = node(prod, "prod-eks", /^EKS cluster /);
+    expect(cluster.lines.join("\n")).toMatch(/add-ons: coredns/);
+    const spot = node(prod, "prod-eks", /^Managed node group prod-eks-spot-general$/);
+    expect(spot.lines[0]).toMatch(/^spot, \d+-\d+ nodes$/);
+    expect(edge(prod, cluster, spot)).toBeDefined();
+    const rules = node(prod, "prod-eks", /EventBridge rules$/);
+    expect(edge(prod, rules, node(prod, "prod-eks", /^SQS queue /))?.label).toBe("events");
   });
 
   it("is deterministic: the same stacks give the same DOT", () => {
