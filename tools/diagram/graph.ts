@@ -53,20 +53,20 @@ export function buildDiagram(allStacks: readonly StackJson[], environment: strin
 
   // References, with remote-state outputs resolved to the upstream stack's resources.
   const references = new Map<string, Reference[]>();
+  const declaredIn = new Map(stacks.map((stack) => [stack.name, new Set(resourcesOf(stack).map((r) => r.address))]));
   for (const stack of stacks) {
-    const declared = new Set(resourcesOf(stack).map((r) => r.address));
+    const remoteStates =
+      ((stack.terraform.data ?? {}) as Record<string, Record<string, Record<string, unknown>>>).terraform_remote_state ?? {};
     const remote = (dataSource: string, output: string): string[] => {
-      const block = ((stack.terraform.data as Record<string, Record<string, Record<string, unknown>>> | undefined)
-        ?.terraform_remote_state ?? {})[dataSource];
+      const block = remoteStates[dataSource];
       const upstream = block && remoteStateStack(block, dataSource, stacks);
       if (!upstream) return [];
-      const upstreamDeclared = new Set(resourcesOf(upstream).map((r) => r.address));
-      return outputTargets(upstream, output, upstreamDeclared).map((address) => `${upstream.name}:${address}`);
+      return outputTargets(upstream, output, declaredIn.get(upstream.name)!).map((address) => `${upstream.name}:${address}`);
     };
     for (const resource of resourcesOf(stack)) {
       references.set(
         key(resource),
-        referencesOf(resource, declared, remote).map((ref) => ({
+        referencesOf(resource, declaredIn.get(stack.name)!, remote).map((ref) => ({
           ...ref,
           target: ref.target.includes(":") ? ref.target : `${stack.name}:${ref.target}`,
         })),
