@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
@@ -92,10 +92,10 @@ export function warmSynthCache(environments: readonly EnvironmentConfig[]): void
   }
 }
 
-function cacheDir(environment: EnvironmentConfig): string | undefined {
+function cacheDir(key: EnvironmentConfig | readonly EnvironmentConfig[]): string | undefined {
   const root = process.env.SYNTH_CACHE_DIR;
   if (!root) return undefined;
-  return join(root, createHash("sha256").update(JSON.stringify(environment)).digest("hex").slice(0, 24));
+  return join(root, createHash("sha256").update(JSON.stringify(key)).digest("hex").slice(0, 24));
 }
 
 function writeSynth(environment: EnvironmentConfig, outdir: string): void {
@@ -113,11 +113,27 @@ function readSynth(outdir: string): SynthesizedStack[] {
   });
 }
 
-/** Synthesizes environments into `outdir` exactly as main.ts does (cdktf.out layout: stacks/<stack>/cdk.tf.json). */
+/**
+ * Synthesizes environments into `outdir` exactly as main.ts does (cdktf.out layout: manifest.json,
+ * stacks/<stack>/cdk.tf.json); a set the global setup synthesized already is copied from its cache.
+ */
 export function synthToDir(environments: readonly EnvironmentConfig[], outdir: string): void {
+  const cached = cacheDir(environments);
+  if (cached && existsSync(join(cached, "manifest.json"))) {
+    cpSync(cached, outdir, { recursive: true });
+    return;
+  }
   const app = new App({ outdir });
   for (const environment of environments) addEnvironmentStacks(app, environment);
   app.synth();
+}
+
+/** Synthesizes sets of environments (as synthToDir takes them) into the run's cache. */
+export function warmSynthToDirCache(sets: readonly (readonly EnvironmentConfig[])[]): void {
+  for (const environments of sets) {
+    const dir = cacheDir(environments);
+    if (dir && !existsSync(join(dir, "manifest.json"))) synthToDir(environments, dir);
+  }
 }
 
 /** The stack named `<env>-<layer>`; fails the test when the environment does not have it. */
