@@ -20,7 +20,10 @@ describe("synth diff report (exact Markdown per fixture pair)", () => {
     ["add-remove-change", "resources added, removed and changed with attribute paths; a data source; justifications added and reworded"],
     ["json-policy", "JSON-string policies diffed as JSON with paths into them"],
     ["replacement", "replacing changes marked; a task definition as a new revision; EKS subnets change in place"],
-    ["rename", "renamed resources (a parent and the child that references it) flagged; a declared move shown as a move"],
+    [
+      "rename",
+      "renamed resources (a parent and the child that references it) flagged; a declared move shown as a move, and a resource referring to the moved one unchanged",
+    ],
     ["stacks-added-removed", "a stack added and a stack removed"],
     ["no-changes", "identical outputs"],
     [
