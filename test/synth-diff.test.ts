@@ -47,7 +47,7 @@ describe("synth diff report (exact Markdown per fixture pair)", () => {
     const text = report("risk-public-ingress", { maxChars: 700, fullReport: "the artifact" });
     expect(text.length).toBeLessThanOrEqual(700);
     expect(text.split("\n").at(-2)).toBe(
-      "**Truncated to fit a pull-request comment**: 3 replacement and risk lines left out, 1 stack section left out; see the artifact.",
+      "**Truncated to fit a pull-request comment**: 5 replacement, risk and cost lines left out, 1 stack section left out; see the artifact.",
     );
   });
 
