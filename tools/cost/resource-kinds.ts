@@ -76,7 +76,7 @@ export const RESOURCE_KINDS: Readonly<Record<string, Classification>> = {
   aws_security_group: free("VPC configuration"),
   aws_sqs_queue_policy: free("configuration"),
   aws_subnet: free("VPC configuration"),
-  aws_vpc: free("not billed"),
+  aws_vpc: free("the VPC itself is not billed"),
   aws_vpc_security_group_egress_rule: free("VPC configuration"),
   aws_vpc_security_group_ingress_rule: free("VPC configuration"),
   aws_wafv2_web_acl_association: free("configuration"),

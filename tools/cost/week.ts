@@ -31,6 +31,19 @@ function offsetMinutes(zone: string, utcMs: number): number {
   return Math.round((local - utcMs) / 60_000);
 }
 
+const offsetCache = new Map<string, number[]>();
+
+/** The zone's offset at every quarter hour of the span (cached: every schedule in a zone shares them). */
+function quarterHourOffsets(zone: string, fromMs: number, minutes: number): number[] {
+  const key = `${zone} ${fromMs} ${minutes}`;
+  let offsets = offsetCache.get(key);
+  if (!offsets) {
+    offsets = Array.from({ length: Math.ceil(minutes / 15) }, (_, i) => offsetMinutes(zone, fromMs + i * 15 * 60_000));
+    offsetCache.set(key, offsets);
+  }
+  return offsets;
+}
+
 /**
  * The UTC minutes (offsets from `fromMs`) in [fromMs, fromMs + minutes) at which `matcher` fires in `zone`.
  * Offsets are looked up every 15 minutes (every zone changes offset on a quarter hour): on a spring-forward
@@ -43,10 +56,10 @@ export function firings(matcher: Matcher, zone: string, fromMs: number, minutes:
     return out;
   }
   const out: number[] = [];
-  let offset = 0;
+  const offsets = quarterHourOffsets(zone, fromMs, minutes);
   for (let m = 0; m < minutes; m++) {
     const utc = fromMs + m * 60_000;
-    if (m % 15 === 0) offset = offsetMinutes(zone, utc);
+    const offset = offsets[Math.floor(m / 15)]!;
     const local = new Date(utc + offset * 60_000);
     const t: LocalMinute = {
       year: local.getUTCFullYear(),
