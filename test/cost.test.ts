@@ -293,3 +293,45 @@ describe("npm run cost", () => {
     expect([unknown.code, unknown.stderr.trim()]).toEqual([2, `cost: no stacks of qa in ${work}; environments: dev`]);
   });
 });
+
+describe("a type classified as priced is priced", () => {
+  // The smallest stack in which each priced type must produce a monthly figure; a type added to
+  // RESOURCE_KINDS as priced without code that prices it fails here.
+  const td = { aws_ecs_task_definition: { td: { cpu: "256", memory: "512" } } };
+  const minimal: Record<string, Record<string, Record<string, Record<string, unknown>>>> = {
+    aws_nat_gateway: { aws_nat_gateway: { n: {} } },
+    aws_eip: { aws_eip: { e: {} } },
+    aws_lb: { aws_lb: { l: { internal: true, subnets: ["a"] } } },
+    aws_vpc_endpoint: { aws_vpc_endpoint: { v: { vpc_endpoint_type: "Interface", subnet_ids: ["a", "b"] } } },
+    aws_eks_cluster: { aws_eks_cluster: { c: {} } },
+    aws_kms_key: { aws_kms_key: { k: {} } },
+    aws_cloudwatch_metric_alarm: { aws_cloudwatch_metric_alarm: { a: {} } },
+    aws_wafv2_web_acl: { aws_wafv2_web_acl: { w: { rule: [{}] } } },
+    aws_ecs_service: { ...td, aws_ecs_service: { s: { desired_count: 1, task_definition: "${aws_ecs_task_definition.td.arn}" } } },
+    aws_eks_node_group: {
+      aws_eks_node_group: { g: { instance_types: ["m6i.large"], scaling_config: { min_size: 1, max_size: 1, desired_size: 1 } } },
+    },
+    aws_autoscaling_group: {
+      aws_autoscaling_group: {
+        g: {
+          min_size: 1,
+          max_size: 1,
+          desired_capacity: 1,
+          mixed_instances_policy: { launch_template: { override: [{ instance_type: "m5.large" }] } },
+        },
+      },
+    },
+  };
+  const priced = Object.entries(RESOURCE_KINDS)
+    .filter(([, c]) => c.treatment === "priced")
+    .map(([type]) => type);
+
+  it("has a minimal stack for every priced type", () => {
+    expect(Object.keys(minimal).sort()).toEqual(priced.sort());
+  });
+
+  it.each(priced)("%s", (type) => {
+    const cost = estimateStack("x-test", { provider: { aws: [{ region: "eu-west-1" }] }, resource: minimal[type] });
+    expect([cost.total.low > 0, cost.warnings]).toEqual([true, []]);
+  });
+});

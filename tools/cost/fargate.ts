@@ -22,6 +22,12 @@ const clamp = (value: number, min: number, max: number) => Math.min(max, Math.ma
 export function fargateLines(resources: Resources, table: PriceTable, weekStartMs: number, warnings: string[]): CostLine[] {
   const lines: CostLine[] = [];
   for (const [name, service] of bodies(resources, "aws_ecs_service")) {
+    if (service.launch_type === "EC2" || service.launch_type === "EXTERNAL") {
+      warnings.push(
+        `aws_ecs_service.${name}: launch type ${String(service.launch_type)}: its tasks run on instances priced elsewhere, if at all`,
+      );
+      continue;
+    }
     const taskName = referencedName(service.task_definition, "aws_ecs_task_definition");
     const task = taskName ? resources.aws_ecs_task_definition?.[taskName] : undefined;
     if (!task) {

@@ -57,7 +57,19 @@ export function fixedLines(resources: Resources, table: PriceTable): CostLine[] 
   );
 
   const clusters = bodies(resources, "aws_eks_cluster");
-  push(clusters.length, () => hourly(table, "EKS control plane", clusters.length, p.eksClusterHour.price, "standard support"));
+  // Extended support ($0.60/hour) starts when the version leaves standard support: not known offline.
+  const extended = clusters.some(([, b]) => (b.upgrade_policy as Record<string, unknown> | undefined)?.support_type !== "STANDARD");
+  push(clusters.length, () =>
+    hourly(
+      table,
+      "EKS control plane",
+      clusters.length,
+      p.eksClusterHour.price,
+      extended
+        ? "standard support; extended support (allowed by upgrade_policy) costs $0.60/hour once the version leaves standard support"
+        : "standard support",
+    ),
+  );
 
   const keys = bodies(resources, "aws_kms_key");
   push(keys.length, () =>
