@@ -31,12 +31,9 @@ function fixtureStacks(name: (typeof FIXTURE_ENVIRONMENTS)[number]) {
 const HOUR = 3_600_000;
 /** UTC hour-of-week of each firing in the week starting at `start` (Monday 00:00 UTC = 0). */
 const firingHours = (expression: string, zone: string, start: number) =>
-  firings(
-    expression.startsWith("cron(") || expression.startsWith("rate(") ? scheduleMatcher(expression) : unixCron(expression),
-    zone,
-    start,
-    7 * 24 * 60,
-  ).map((m) => m / 60);
+  firings(/^(cron|rate|at)\(/.test(expression) ? scheduleMatcher(expression) : unixCron(expression), zone, start, 7 * 24 * 60).map(
+    (m) => m / 60,
+  );
 
 // Weeks of 2026, each Monday 00:00 UTC. Europe changes to summer time on Sunday 29 March, 01:00 UTC, and back
 // on Sunday 25 October; the United States on Sunday 8 March, 07:00 UTC.
@@ -62,6 +59,8 @@ describe("schedule expressions over a week, DST-correct", () => {
     expect(firingHours("0 0 * * 7", "UTC", JAN_5)).toEqual([6 * 24]);
     expect(firingHours("0 12 10 * MON", "UTC", JAN_5)).toEqual([12, 5 * 24 + 12]); // Monday, and Saturday the 10th;
     expect(firingHours("rate(12 hours)", "UTC", JAN_5)).toHaveLength(14);
+    // at() in the schedule's zone: 2026-01-07 18:00 Berlin is Wednesday 17:00 UTC.
+    expect(firingHours("at(2026-01-07T18:00:00)", "Europe/Berlin", JAN_5)).toEqual([2 * 24 + 17]);
     expect(() => scheduleMatcher("cron(0 8 L * ? *)")).toThrow(/does not simulate/);
   });
 });
