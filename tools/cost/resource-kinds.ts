@@ -28,6 +28,7 @@ export const RESOURCE_KINDS: Readonly<Record<string, Classification>> = {
   aws_autoscaling_group: priced("EC2 instance-hours and root volumes, through its schedules"),
   // Usage-only: a price per unit, the quantity unknown offline.
   aws_cloudwatch_log_group: usage("log ingestion per GB and storage per GB-month"),
+  aws_cloudwatch_log_subscription_filter: free("configuration; the events it forwards are billed by their destination"),
   aws_flow_log: usage("vended log delivery per GB (S3, plus Parquet conversion) or log ingestion (CloudWatch)"),
   aws_wafv2_web_acl_logging_configuration: usage("WAF logs ingested by the log group it names (priced there)"),
   aws_s3_bucket: usage("storage per GB-month and requests"),
