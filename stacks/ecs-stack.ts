@@ -199,6 +199,7 @@ export class EcsStack extends EnvironmentStack {
       serviceName: name,
       resourceName,
       clusterArn: this.cluster.cluster.arn,
+      clusterCapacityProviders: this.cluster.capacityProviders,
       taskDefinitionArn: task.taskDefinition.arn,
       containerName: name,
       containerPort: s.containerPort,

@@ -4,6 +4,8 @@ import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import type { Layer } from "./layers";
 
+export type { Layer } from "./layers";
+
 /** Terraform >= 1.10: S3-native state locking (use_lockfile) replaces the DynamoDB lock table. */
 export const REQUIRED_TERRAFORM_VERSION = ">= 1.10.0";
 

@@ -15,7 +15,7 @@ import { FIXTURE_ENVIRONMENTS, FIXTURE_ENVIRONMENTS_DIR, policyStacks, runTs } f
 const SEED = Number(process.env.FUZZ_SEED ?? 20261122);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 /** Synthesis is the slow part; only the first valid mutations are synthesized. */
-const SYNTH_SAMPLE = Number(process.env.FUZZ_SYNTH ?? 5);
+const SYNTH_SAMPLE = Number(process.env.FUZZ_SYNTH ?? 3);
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Path = (string | number)[];

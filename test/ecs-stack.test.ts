@@ -52,8 +52,11 @@ describe.each(FIXTURE_ENVIRONMENTS)("%s-ecs", (name) => {
       expect(service.deployment_minimum_healthy_percent).toBe(100);
       expect(service.deployment_maximum_percent).toBe(200);
       expect(service.lifecycle).toEqual({ ignore_changes: ["desired_count"] });
-      expect(service.depends_on).toHaveLength(1);
-      expect(String((service.depends_on as string[])[0])).toMatch(/^aws_lb_listener(_rule)?\.[\w-]+$/);
+      // After the listener (rule) that uses its target group, and after the cluster's capacity providers.
+      expect(service.depends_on).toEqual([
+        expect.stringMatching(/^aws_lb_listener(_rule)?\.[\w-]+$/),
+        expect.stringMatching(/^aws_ecs_cluster_capacity_providers\.[\w-]+$/),
+      ]);
     }
   });
 

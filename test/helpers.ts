@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
@@ -67,28 +68,72 @@ export interface TerraformJson extends StackJson {
 /**
  * Builds every stack of an environment through the same wiring as main.ts and synthesizes it the way
  * `cdktf synth` does, reading back the files written. (Testing.synth would drop the "//" blocks that
- * carry the justifications the scan reads.)
+ * carry the justifications the scan reads.) Environments synthesized once per test run by the global
+ * setup (the fixtures and config/environments) are read from its cache, keyed by the whole validated
+ * config: the same config gives the same bytes (contract 5, checked by the determinism test).
  */
 export function synthEnvironment(environment: EnvironmentConfig): SynthesizedStack[] {
+  const cached = cacheDir(environment);
+  if (cached && existsSync(join(cached, "stacks.json"))) return readSynth(cached);
   const outdir = mkdtempSync(join(tmpdir(), "synth-"));
   try {
-    const app = new App({ outdir });
-    const stacks: EnvironmentStack[] = addEnvironmentStacks(app, environment);
-    app.synth();
-    return stacks.map((stack) => {
-      const json = readFileSync(join(outdir, "stacks", stack.node.id, "cdk.tf.json"), "utf8");
-      return { name: stack.node.id, json, terraform: JSON.parse(json) as TerraformJson };
-    });
+    writeSynth(environment, outdir);
+    return readSynth(outdir);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 }
 
-/** Synthesizes environments into `outdir` exactly as main.ts does (cdktf.out layout: stacks/<stack>/cdk.tf.json). */
+/** Synthesizes the environments into the run's cache (jest global setup); later synthEnvironment calls read it. */
+export function warmSynthCache(environments: readonly EnvironmentConfig[]): void {
+  for (const environment of environments) {
+    const dir = cacheDir(environment);
+    if (dir && !existsSync(join(dir, "stacks.json"))) writeSynth(environment, dir);
+  }
+}
+
+function cacheDir(key: EnvironmentConfig | readonly EnvironmentConfig[]): string | undefined {
+  const root = process.env.SYNTH_CACHE_DIR;
+  if (!root) return undefined;
+  return join(root, createHash("sha256").update(JSON.stringify(key)).digest("hex").slice(0, 24));
+}
+
+function writeSynth(environment: EnvironmentConfig, outdir: string): void {
+  const app = new App({ outdir });
+  const stacks: EnvironmentStack[] = addEnvironmentStacks(app, environment);
+  app.synth();
+  writeFileSync(join(outdir, "stacks.json"), JSON.stringify(stacks.map((stack) => stack.node.id)));
+}
+
+function readSynth(outdir: string): SynthesizedStack[] {
+  const names = JSON.parse(readFileSync(join(outdir, "stacks.json"), "utf8")) as string[];
+  return names.map((name) => {
+    const json = readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8");
+    return { name, json, terraform: JSON.parse(json) as TerraformJson };
+  });
+}
+
+/**
+ * Synthesizes environments into `outdir` exactly as main.ts does (cdktf.out layout: manifest.json,
+ * stacks/<stack>/cdk.tf.json); a set the global setup synthesized already is copied from its cache.
+ */
 export function synthToDir(environments: readonly EnvironmentConfig[], outdir: string): void {
+  const cached = cacheDir(environments);
+  if (cached && existsSync(join(cached, "manifest.json"))) {
+    cpSync(cached, outdir, { recursive: true });
+    return;
+  }
   const app = new App({ outdir });
   for (const environment of environments) addEnvironmentStacks(app, environment);
   app.synth();
+}
+
+/** Synthesizes sets of environments (as synthToDir takes them) into the run's cache. */
+export function warmSynthToDirCache(sets: readonly (readonly EnvironmentConfig[])[]): void {
+  for (const environments of sets) {
+    const dir = cacheDir(environments);
+    if (dir && !existsSync(join(dir, "manifest.json"))) synthToDir(environments, dir);
+  }
 }
 
 /** The stack named `<env>-<layer>`; fails the test when the environment does not have it. */

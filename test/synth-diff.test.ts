@@ -20,7 +20,10 @@ describe("synth diff report (exact Markdown per fixture pair)", () => {
     ["add-remove-change", "resources added, removed and changed with attribute paths; a data source; justifications added and reworded"],
     ["json-policy", "JSON-string policies diffed as JSON with paths into them"],
     ["replacement", "replacing changes marked; a task definition as a new revision; EKS subnets change in place"],
-    ["rename", "renamed resources (a parent and the child that references it) flagged; a declared move shown as a move"],
+    [
+      "rename",
+      "renamed resources (a parent and the child that references it) flagged; a declared move shown as a move, and a resource referring to the moved one unchanged",
+    ],
     ["stacks-added-removed", "a stack added and a stack removed"],
     ["no-changes", "identical outputs"],
     [
@@ -47,7 +50,7 @@ describe("synth diff report (exact Markdown per fixture pair)", () => {
     const text = report("risk-public-ingress", { maxChars: 700, fullReport: "the artifact" });
     expect(text.length).toBeLessThanOrEqual(700);
     expect(text.split("\n").at(-2)).toBe(
-      "**Truncated to fit a pull-request comment**: 3 replacement and risk lines left out, 1 stack section left out; see the artifact.",
+      "**Truncated to fit a pull-request comment**: 5 replacement, risk and cost lines left out, 1 stack section left out; see the artifact.",
     );
   });
 
@@ -177,5 +180,18 @@ describe("synth diff over real synth output", () => {
     expect(diff.uncheckedTypes).toEqual([]);
     // Identical synth output: no changes.
     expect(renderMarkdown(synthDiff(join(work, "old"), join(work, "old")))).toBe(expected("no-changes"));
+  });
+
+  it("prices the change: a NAT gateway per zone and no night schedule in the fixture dev environment", () => {
+    const edited = devYaml.replace("natGateways: single", "natGateways: per-az").replace(/ {8}schedules:\n( {10}- .*\n)+/, "");
+    expect(edited).not.toContain("nights-off");
+    synth(edited, "costly");
+    const diff = synthDiff(join(work, "old"), join(work, "costly"));
+    const text = renderMarkdown(diff);
+    expect(text).toContain("### Estimated monthly cost: +$43.11/month");
+    expect(text).toContain("| `dev-network` | $39.69 | $78.38 | +$38.69 |");
+    expect(text).toContain("- `dev-network` +1 NAT gateway: +$35.04/month");
+    expect(text).toContain("- `dev-network` +1 Public IPv4 address: +$3.65/month");
+    expect(text).toContain("- `dev-ecs` schedule changed on Fargate service api: +$4.42/month (average 0.39 -> 1)");
   });
 });

@@ -33,7 +33,7 @@ describe("main.ts output folder", () => {
 });
 
 describe("command-line tools end with one sentence saying what is wrong and what to do", () => {
-  it.each([
+  it.concurrent.each([
     [
       "stacks before any synth",
       ["tools/stacks.ts"],

@@ -5,14 +5,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { appCommand } from "./app-command";
+import { type ManifestStack, readStackDocuments, splitStackName } from "./ci/manifest";
+import { notDeployed, notPlannedNotice, terraformOutputs, upstreamRequirements } from "./upstream-deployed";
 
 const root = join(__dirname, "..");
 const outdir = process.env.CDKTF_OUTDIR ?? join(root, "cdktf.out");
-
-interface ManifestStack {
-  readonly workingDirectory: string;
-  readonly dependencies: readonly string[];
-}
 
 /** The stacks of `env` (named `<env>-<layer>`), each after the stacks it depends on. */
 export function stacksInDependencyOrder(stacks: Readonly<Record<string, ManifestStack>>, env: string): string[] {
@@ -56,19 +53,35 @@ if (require.main === module) {
   const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as { stacks: Record<string, ManifestStack> };
   const order = stacksInDependencyOrder(manifest.stacks, env);
   if (order.length === 0) {
-    const environments = [...new Set(Object.keys(manifest.stacks).map((name) => name.replace(/-(network|ecs|eks|eks-addons)$/, "")))];
+    const environments = [...new Set(Object.keys(manifest.stacks).map((name) => splitStackName(name)?.environment ?? name))];
     fail(`no stacks for environment "${env}"; environments: ${environments.join(", ")}`);
   }
   console.log(`plan ${env}: ${order.join(" -> ")}`);
+  const documents = readStackDocuments(outdir, manifest);
+  const notPlanned: string[] = [];
   for (const [i, stack] of order.entries()) {
     const cwd = join(outdir, manifest.stacks[stack]!.workingDirectory);
     console.log(`\n== ${stack} (${i + 1}/${order.length}): terraform init && terraform plan`);
     if (run("terraform", ["init", "-input=false"], cwd) !== 0) fail(`terraform init failed in ${relative(process.cwd(), cwd)}; see above`);
-    if (run("terraform", ["plan", "-input=false", "-lock-timeout=5m"], cwd) !== 0) {
-      const upstream = manifest.stacks[stack]!.dependencies;
-      fail(
-        `terraform plan failed for ${stack}; see above.${upstream.length > 0 ? ` It reads the outputs of ${upstream.join(", ")} from their state: if those are not deployed yet, deploy them first (npm run deploy -- ${upstream.join(" ")}).` : ""}`,
+    // Upstream stacks come first in the order, so their folders are initialized: their outputs say whether they are deployed.
+    const requirements = upstreamRequirements(stack, manifest, documents);
+    let outputs: Record<string, Record<string, unknown>> = {};
+    try {
+      outputs = Object.fromEntries(
+        requirements.map(({ upstream }) => [upstream, terraformOutputs(join(outdir, manifest.stacks[upstream]!.workingDirectory))]),
       );
+    } catch (error) {
+      fail(`${stack}: could not read the outputs of its upstream stacks: ${(error as Error).message}`);
     }
+    const missing = notDeployed(requirements, outputs);
+    if (missing.length > 0) {
+      const notice = `${stack}: ${notPlannedNotice(missing)} (npm run deploy -- ${missing.map((m) => m.upstream).join(" ")})`;
+      console.log(notice);
+      notPlanned.push(notice);
+      continue;
+    }
+    if (run("terraform", ["plan", "-input=false", "-lock-timeout=5m"], cwd) !== 0) fail(`terraform plan failed for ${stack}; see above`);
   }
+  if (notPlanned.length > 0)
+    console.log(`\nplanned ${order.length - notPlanned.length} of ${order.length} stacks; not planned:\n${notPlanned.join("\n")}`);
 }

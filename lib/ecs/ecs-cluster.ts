@@ -1,8 +1,8 @@
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcsCluster as Cluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
 import { Construct } from "constructs";
-import { protectFromDestroy } from "../protection";
+import { addEncryptedLogGroup } from "../logs/encrypted-log-group";
 
 export interface EcsClusterProps {
   readonly namePrefix: string;
@@ -20,18 +20,18 @@ export interface EcsClusterProps {
 export class EcsCluster extends Construct {
   readonly cluster: Cluster;
   readonly execLogGroup: CloudwatchLogGroup;
+  /** FARGATE and FARGATE_SPOT associated with the cluster; services with a capacity-provider strategy depend on it. */
+  readonly capacityProviders: EcsClusterCapacityProviders;
 
   constructor(scope: Construct, id: string, props: EcsClusterProps) {
     super(scope, id);
-    this.execLogGroup = protectFromDestroy(
-      new CloudwatchLogGroup(this, "exec-log-group", {
-        name: `/ecs/${props.namePrefix}/exec`,
-        retentionInDays: props.execLogRetentionDays,
-        kmsKeyId: props.kmsKeyArn,
-        deletionProtectionEnabled: props.production ? true : undefined,
-      }),
-      props.production,
-    );
+    this.execLogGroup = addEncryptedLogGroup(this, "exec-log-group", {
+      name: `/ecs/${props.namePrefix}/exec`,
+      retentionDays: props.execLogRetentionDays,
+      kmsKeyArn: props.kmsKeyArn,
+      production: props.production,
+      shortRetentionReason: `ECS Exec session logs are kept ${props.execLogRetentionDays} days (ecs.execLogRetentionDays); CloudTrail keeps the record of who started a session.`,
+    });
     this.cluster = new Cluster(this, "cluster", {
       name: props.namePrefix,
       setting: [{ name: "containerInsights", value: "enhanced" }],
@@ -43,7 +43,7 @@ export class EcsCluster extends Construct {
         },
       },
     });
-    new EcsClusterCapacityProviders(this, "capacity-providers", {
+    this.capacityProviders = new EcsClusterCapacityProviders(this, "capacity-providers", {
       clusterName: this.cluster.name,
       capacityProviders: ["FARGATE", "FARGATE_SPOT"],
       defaultCapacityProviderStrategy: [{ capacityProvider: "FARGATE", weight: 1 }],

@@ -1,8 +1,6 @@
-import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
-import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
-import { arnPartition } from "../aws-partition";
-import { protectFromDestroy } from "../protection";
+import { accountAdministersKey, addCustomerManagedKey, cloudWatchLogsMayUseKey } from "../kms/customer-managed-key";
 
 export interface EcsKeyProps {
   readonly namePrefix: string;
@@ -23,44 +21,15 @@ export class EcsKey extends Construct {
 
   constructor(scope: Construct, id: string, props: EcsKeyProps) {
     super(scope, id);
-    const partition = arnPartition(props.region);
-    const policy = {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          // The default key policy: the account administers and uses the key through IAM (ECR and ECS Exec use it this way).
-          Sid: "AccountAdministersKeyThroughIam",
-          Effect: "Allow",
-          Principal: { AWS: `arn:${partition}:iam::${props.accountId}:root` },
-          Action: "kms:*",
-          Resource: "*",
-        },
-        {
-          Sid: "CloudWatchLogsEcsLogGroups",
-          Effect: "Allow",
-          Principal: { Service: `logs.${props.region}.amazonaws.com` },
-          Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
-          Resource: "*",
-          Condition: {
-            ArnLike: {
-              "kms:EncryptionContext:aws:logs:arn": props.logGroupNamePatterns.map(
-                (pattern) => `arn:${partition}:logs:${props.region}:${props.accountId}:log-group:${pattern}`,
-              ),
-            },
-          },
-        },
+    this.key = addCustomerManagedKey(this, {
+      description: `${props.namePrefix} ECS: service logs, ECS Exec sessions and logs, ECR images`,
+      name: `${props.namePrefix}-ecs`,
+      production: props.production,
+      statements: [
+        // ECR and ECS Exec use the key through IAM (the account statement).
+        accountAdministersKey(props.accountId, props.region),
+        cloudWatchLogsMayUseKey("CloudWatchLogsEcsLogGroups", { ...props, logGroupNames: props.logGroupNamePatterns }),
       ],
-    };
-    this.key = protectFromDestroy(
-      new KmsKey(this, "key", {
-        description: `${props.namePrefix} ECS: service logs, ECS Exec sessions and logs, ECR images`,
-        enableKeyRotation: true,
-        deletionWindowInDays: props.production ? 30 : 7,
-        policy: JSON.stringify(policy),
-        tags: { Name: `${props.namePrefix}-ecs` },
-      }),
-      props.production,
-    );
-    new KmsAlias(this, "alias", { name: `alias/${props.namePrefix}-ecs`, targetKeyId: this.key.keyId });
+    });
   }
 }

@@ -2,6 +2,7 @@ import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { ServiceTarget } from "../load-balancer/service-target";
 import { assertProps } from "../validation";
@@ -12,6 +13,11 @@ export interface FargateServiceProps {
   /** Name prefix of the security group, e.g. prod-api. */
   readonly resourceName: string;
   readonly clusterArn: string;
+  /**
+   * The cluster's capacity-provider association: ECS refuses a strategy naming FARGATE or FARGATE_SPOT
+   * before they are associated with the cluster, and nothing else orders the two.
+   */
+  readonly clusterCapacityProviders: ITerraformDependable;
   readonly taskDefinitionArn: string;
   readonly containerName: string;
   readonly containerPort: number;
@@ -118,8 +124,9 @@ export class FargateService extends Construct {
       propagateTags: "SERVICE",
       // Application Auto Scaling owns the task count after creation; applying the initial count again would undo a scale-out.
       lifecycle: { ignoreChanges: ["desired_count"] },
-      // ECS refuses a target group that no listener (rule) uses yet.
-      dependsOn: [props.target.attachment],
+      // ECS refuses a target group that no listener (rule) uses yet, and a strategy whose providers the
+      // cluster does not have yet.
+      dependsOn: [props.target.attachment, props.clusterCapacityProviders],
     });
   }
 }

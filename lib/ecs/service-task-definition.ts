@@ -1,11 +1,10 @@
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
-import { justify } from "../justify";
-import { protectFromDestroy } from "../protection";
+import { addEncryptedLogGroup } from "../logs/encrypted-log-group";
 import { assertProps } from "../validation";
 import { containerDefinitionsJson } from "./container-definition";
 import { FARGATE_MAX_STOP_TIMEOUT_SECONDS, fargateSizeProblem } from "./fargate";
@@ -81,22 +80,13 @@ export class ServiceTaskDefinition extends Construct {
         `healthCheck.timeoutSeconds (${props.healthCheck.timeoutSeconds}) must be less than intervalSeconds (${props.healthCheck.intervalSeconds})`,
     ]);
 
-    this.logGroup = protectFromDestroy(
-      new CloudwatchLogGroup(this, "log-group", {
-        name: props.logGroupName,
-        retentionInDays: props.logRetentionDays,
-        kmsKeyId: props.kmsKeyArn,
-        deletionProtectionEnabled: props.production ? true : undefined,
-      }),
-      props.production,
-    );
-    if (props.logRetentionDays < 365) {
-      justify(
-        this.logGroup,
-        "CKV_AWS_338",
-        `Application logs are kept ${props.logRetentionDays} days, the service's logRetentionDays in the environment config; audit trails live elsewhere.`,
-      );
-    }
+    this.logGroup = addEncryptedLogGroup(this, "log-group", {
+      name: props.logGroupName,
+      retentionDays: props.logRetentionDays,
+      kmsKeyArn: props.kmsKeyArn,
+      production: props.production,
+      shortRetentionReason: `Application logs are kept ${props.logRetentionDays} days, the service's logRetentionDays in the environment config; audit trails live elsewhere.`,
+    });
 
     const trust = new DataAwsIamPolicyDocument(this, "assume-role-policy", {
       statement: [

@@ -1,8 +1,6 @@
-import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
-import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
-import { arnPartition } from "../aws-partition";
-import { protectFromDestroy } from "../protection";
+import { accountAdministersKey, addCustomerManagedKey, cloudWatchLogsMayUseKey } from "../kms/customer-managed-key";
 
 export interface ClusterKeyProps {
   readonly clusterName: string;
@@ -24,41 +22,14 @@ export class ClusterKey extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterKeyProps) {
     super(scope, id);
-    const partition = arnPartition(props.region);
-    const policy = {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Sid: "AccountAdministersKeyThroughIam",
-          Effect: "Allow",
-          Principal: { AWS: `arn:${partition}:iam::${props.accountId}:root` },
-          Action: "kms:*",
-          Resource: "*",
-        },
-        {
-          Sid: "CloudWatchLogsControlPlaneLogGroup",
-          Effect: "Allow",
-          Principal: { Service: `logs.${props.region}.amazonaws.com` },
-          Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
-          Resource: "*",
-          Condition: {
-            ArnEquals: {
-              "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${props.region}:${props.accountId}:log-group:${props.logGroupName}`,
-            },
-          },
-        },
+    this.key = addCustomerManagedKey(this, {
+      description: `${props.clusterName} Kubernetes secrets and control-plane logs`,
+      name: props.clusterName,
+      production: props.production,
+      statements: [
+        accountAdministersKey(props.accountId, props.region),
+        cloudWatchLogsMayUseKey("CloudWatchLogsControlPlaneLogGroup", { ...props, logGroupNames: [props.logGroupName] }),
       ],
-    };
-    this.key = protectFromDestroy(
-      new KmsKey(this, "key", {
-        description: `${props.clusterName} Kubernetes secrets and control-plane logs`,
-        enableKeyRotation: true,
-        deletionWindowInDays: props.production ? 30 : 7,
-        policy: JSON.stringify(policy),
-        tags: { Name: props.clusterName },
-      }),
-      props.production,
-    );
-    new KmsAlias(this, "alias", { name: `alias/${props.clusterName}`, targetKeyId: this.key.keyId });
+    });
   }
 }

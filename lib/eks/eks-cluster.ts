@@ -1,4 +1,4 @@
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { EksCluster as AwsEksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -7,6 +7,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { Construct } from "constructs";
 import { arnPartition } from "../aws-partition";
 import { justify } from "../justify";
+import { addEncryptedLogGroup } from "../logs/encrypted-log-group";
 import { protectFromDestroy } from "../protection";
 import { assertProps } from "../validation";
 import { ClusterKey } from "./cluster-key";
@@ -68,22 +69,13 @@ export class EksCluster extends Construct {
       production: props.production,
     });
     // Created before the cluster so EKS does not create it without retention or encryption.
-    this.logGroup = protectFromDestroy(
-      new CloudwatchLogGroup(this, "log-group", {
-        name: logGroupName,
-        retentionInDays: props.logRetentionDays,
-        kmsKeyId: this.key.key.arn,
-        deletionProtectionEnabled: props.production ? true : undefined,
-      }),
-      props.production,
-    );
-    if (props.logRetentionDays < 365) {
-      justify(
-        this.logGroup,
-        "CKV_AWS_338",
-        `Control-plane logs serve troubleshooting and audit for ${props.logRetentionDays} days (eks.logRetentionDays); export them elsewhere for a longer record.`,
-      );
-    }
+    this.logGroup = addEncryptedLogGroup(this, "log-group", {
+      name: logGroupName,
+      retentionDays: props.logRetentionDays,
+      kmsKeyArn: this.key.key.arn,
+      production: props.production,
+      shortRetentionReason: `Control-plane logs serve troubleshooting and audit for ${props.logRetentionDays} days (eks.logRetentionDays); export them elsewhere for a longer record.`,
+    });
 
     this.securityGroups = new ClusterSecurityGroups(this, "security-groups", { clusterName: props.clusterName, vpcId: props.vpcId });
 

@@ -1,12 +1,11 @@
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
 import { arnPartition } from "../aws-partition";
-import { justify } from "../justify";
-import { protectFromDestroy } from "../protection";
+import { addEncryptedLogGroup } from "../logs/encrypted-log-group";
 import { assertProps } from "../validation";
 import { type FlowLogField, logFormat } from "./fields";
 
@@ -80,24 +79,15 @@ export class FlowLogDelivery extends Construct {
 
     if (props.cloudwatch) {
       const partition = arnPartition(props.region);
-      this.logGroup = protectFromDestroy(
-        new CloudwatchLogGroup(this, "log-group", {
-          name: props.cloudwatch.logGroupName,
-          retentionInDays: props.cloudwatch.retentionDays,
-          kmsKeyId: props.kmsKeyArn,
-          deletionProtectionEnabled: props.production ? true : undefined,
-        }),
-        props.production,
-      );
-      if (props.cloudwatch.retentionDays < 365) {
-        justify(
-          this.logGroup,
-          "CKV_AWS_338",
-          props.s3BucketArn
-            ? `The log group is the short-lived copy for Logs Insights during an incident (${props.cloudwatch.retentionDays} days); the S3 flow log keeps the long-term record.`
-            : `Retention is the environment's choice (network.flowLogs.cloudwatchRetentionDays = ${props.cloudwatch.retentionDays}); add the s3 destination for a long-term record.`,
-        );
-      }
+      this.logGroup = addEncryptedLogGroup(this, "log-group", {
+        name: props.cloudwatch.logGroupName,
+        retentionDays: props.cloudwatch.retentionDays,
+        kmsKeyArn: props.kmsKeyArn,
+        production: props.production,
+        shortRetentionReason: props.s3BucketArn
+          ? `The log group is the short-lived copy for Logs Insights during an incident (${props.cloudwatch.retentionDays} days); the S3 flow log keeps the long-term record.`
+          : `Retention is the environment's choice (network.flowLogs.cloudwatchRetentionDays = ${props.cloudwatch.retentionDays}); add the s3 destination for a long-term record.`,
+      });
       const trust = new DataAwsIamPolicyDocument(this, "assume-role-policy", {
         statement: [
           {

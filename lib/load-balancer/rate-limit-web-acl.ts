@@ -1,10 +1,9 @@
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
 import { Construct } from "constructs";
 import { justify } from "../justify";
-import { protectFromDestroy } from "../protection";
+import { addEncryptedLogGroup } from "../logs/encrypted-log-group";
 import { assertProps } from "../validation";
 
 export interface RateLimitWebAclProps {
@@ -72,22 +71,13 @@ export class RateLimitWebAcl extends Construct {
       "This web ACL implements request-rate protection only; managed rule groups (Log4j and others) are a separate, per-application decision.",
     );
     new Wafv2WebAclAssociation(this, "association", { resourceArn: props.loadBalancerArn, webAclArn: this.webAcl.arn });
-    const logGroup = protectFromDestroy(
-      new CloudwatchLogGroup(this, "log-group", {
-        name: `aws-waf-logs-${props.namePrefix}`,
-        retentionInDays: props.logRetentionDays,
-        kmsKeyId: props.kmsKeyArn,
-        deletionProtectionEnabled: props.production ? true : undefined,
-      }),
-      props.production,
-    );
-    if (props.logRetentionDays < 365) {
-      justify(
-        logGroup,
-        "CKV_AWS_338",
-        `WAF request logs are high-volume; ${props.logRetentionDays} days cover incident analysis and rate-limit tuning, longer costs more than it tells.`,
-      );
-    }
+    const logGroup = addEncryptedLogGroup(this, "log-group", {
+      name: `aws-waf-logs-${props.namePrefix}`,
+      retentionDays: props.logRetentionDays,
+      kmsKeyArn: props.kmsKeyArn,
+      production: props.production,
+      shortRetentionReason: `WAF request logs are high-volume; ${props.logRetentionDays} days cover incident analysis and rate-limit tuning, longer costs more than it tells.`,
+    });
     new Wafv2WebAclLoggingConfiguration(this, "logging", {
       resourceArn: this.webAcl.arn,
       logDestinationConfigs: [logGroup.arn],

@@ -1,6 +1,6 @@
 import diff from "microdiff";
 import { compareText, itemsOf } from "./items";
-import { findRenames, movesDeclared } from "./renames";
+import { findRenames, movesDeclared, withMovesApplied } from "./renames";
 import type { AttributeChange, Block, ChangedItem, Path, StackDiff } from "./types";
 
 /** Top-level blocks that are not resources: compared as stack settings ("//" is cdktf's own bookkeeping). */
@@ -64,7 +64,7 @@ export function compareStack(
     const previous = oldItems.get(movedFrom ?? item.address);
     if (!previous) continue;
     matchedOld.add(previous.address);
-    const changes = attributeChanges(previous.body, item.body);
+    const changes = attributeChanges(withMovesApplied(previous.body, moves), item.body);
     const justificationChanges = justificationDifferences(previous.justifications, item.justifications);
     if (movedFrom || changes.length > 0 || justificationChanges.length > 0) {
       changed.push({ address: item.address, type: item.type, movedFrom, old: previous, new: item, changes, justificationChanges });

@@ -1,3 +1,6 @@
+import { type CostDiff, signed } from "../cost/diff";
+import { priceTable } from "../cost/price-table";
+import { assumptions, rangeText } from "../cost/report";
 import { renderPath } from "./paths";
 import type { AttributeChange, ChangedItem, Replacement, StackDiff, SynthDiff } from "./types";
 import { show } from "./values";
@@ -32,6 +35,7 @@ export function renderMarkdown(diff: SynthDiff, options: RenderOptions = {}): st
   if (diff.risks.length > 0) {
     top.push(["### Risk notes", "", ...diff.risks.map((r) => `- \`${r.stack}\` ${code(r.address)}: ${r.message}`), ""]);
   }
+  if (diff.cost) top.push(costSection(diff.cost));
   const sections = changedStacks.map((stack) => stackSection(stack, diff.replacements));
   const tail =
     diff.uncheckedTypes.length > 0
@@ -79,6 +83,38 @@ function headline(diff: SynthDiff): string {
     `${diff.replacements.length} replaced`,
     `${diff.risks.length} risk note${diff.risks.length === 1 ? "" : "s"}`,
   ].join(" · ");
+}
+
+/**
+ * The estimate's monthly delta: a heading that shows without expanding, then per stack the delta and its
+ * main lines, and the assumptions, collapsed. Nothing when the estimate does not move.
+ */
+function costSection(cost: CostDiff | { readonly error: string }): string[] {
+  if ("error" in cost) return ["### Estimated monthly cost", "", `Not estimated: ${cost.error}.`, ""];
+  if (cost.stacks.length === 0 && cost.unclassified.length === 0) return [];
+  const rows = cost.stacks.map((s) => `| \`${s.stack}\` | ${rangeText(s.before)} | ${rangeText(s.after)} | ${signed(s.delta)} |`);
+  const lines = cost.stacks.flatMap((s) => s.lines.map((line) => `- \`${s.stack}\` ${line}`));
+  const table = cost.region ? priceTable(cost.region) : undefined;
+  // The details block is one entry, so a size cut keeps or drops it whole (never an unclosed <details>).
+  const details = [
+    `<details><summary>${rangeText(cost.before)} -> ${rangeText(cost.after)} per month (estimate from list prices${table ? `, ${table.region} table read ${table.read}` : ""}); per stack, main lines, assumptions</summary>`,
+    "",
+    "| stack | before | after | delta |",
+    "| --- | ---: | ---: | ---: |",
+    ...rows,
+    "",
+    ...lines,
+    ...(lines.length > 0 ? [""] : []),
+    ...cost.unclassified.map((t) => `- \`${t}\` is not in the cost estimate (tools/cost/resource-kinds.ts)`),
+    ...cost.warnings.map((w) => `- not estimated: ${w}`),
+    ...(cost.unclassified.length + cost.warnings.length > 0 ? [""] : []),
+    "**Assumptions**",
+    "",
+    ...(table ? assumptions(table).map((a) => `- ${a}`) : []),
+    "",
+    "</details>",
+  ];
+  return [`### Estimated monthly cost: ${signed(cost.delta)}/month`, "", details.join("\n"), ""];
 }
 
 function replacementLine(r: Replacement): string {
@@ -191,7 +227,8 @@ function code(text: string): string {
 function truncated(head: string[], top: string[][], sections: Section[], tail: string[], limit: number, pointer: string): string {
   const note = (left: string) => `**Truncated to fit a pull-request comment**: ${left}; see ${pointer}.`;
   const reserve =
-    note("999 replacement and risk lines left out, 999 stack sections cut to their summary line, 999 stack sections left out").length + 2;
+    note("999 replacement, risk and cost lines left out, 999 stack sections cut to their summary line, 999 stack sections left out")
+      .length + 2;
   const out = [...head];
   let size = out.join("\n").length;
   const add = (line: string) => {
@@ -218,7 +255,7 @@ function truncated(head: string[], top: string[][], sections: Section[], tail: s
   for (const line of tail) add(line);
   const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   const left = [
-    linesLeft > 0 ? `${plural(linesLeft, "replacement or risk line", "replacement and risk lines")} left out` : "",
+    linesLeft > 0 ? `${plural(linesLeft, "replacement, risk or cost line", "replacement, risk and cost lines")} left out` : "",
     summarized > 0 ? `${plural(summarized, "stack section", "stack sections")} cut to a summary line` : "",
     sectionsLeft > 0 ? `${plural(sectionsLeft, "stack section", "stack sections")} left out` : "",
   ].filter(Boolean);

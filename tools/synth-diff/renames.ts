@@ -8,6 +8,16 @@ export function movesDeclared(terraform: Record<string, unknown>): Map<string, s
 }
 
 /**
+ * A body as it reads once the declared moves are applied (old address -> new): a resource that refers to
+ * a moved one keeps pointing at the same object, so the changed reference text is not a change.
+ */
+export function withMovesApplied(body: unknown, moves: ReadonlyMap<string, string>): unknown {
+  if (moves.size === 0) return body;
+  const oldToNew = new Map([...moves].map(([to, from]) => [from, to]));
+  return JSON.parse(rewriteReferences(JSON.stringify(body), oldToNew));
+}
+
+/**
  * Pairs removed and added resources of one type whose bodies are identical once the renames already
  * found are applied to their references: cdktf names resources by construct path and hash, so moving a
  * construct renames it (and every resource under it). Repeats until no new pair appears, so a renamed
@@ -51,7 +61,7 @@ function canonical(value: unknown): string {
 }
 
 /** Rewrites `${type.old.attr}` and bare `type.old` (depends_on) references to the renamed addresses. */
-function rewriteReferences(text: string, mapping: ReadonlyMap<string, string>): string {
+export function rewriteReferences(text: string, mapping: ReadonlyMap<string, string>): string {
   let result = text;
   for (const [from, to] of mapping) {
     result = result.replace(new RegExp(`${from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?=[.\\[}"]|$)`, "g"), to);

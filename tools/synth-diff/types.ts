@@ -1,3 +1,5 @@
+import type { CostDiff } from "../cost/diff";
+
 /** One resource or data block's body, as cdktf writes it to cdk.tf.json. */
 export type Block = Record<string, unknown>;
 
@@ -79,6 +81,8 @@ export interface Risk {
 
 export interface SynthDiff {
   readonly stacks: readonly StackDiff[];
+  /** The monthly cost estimate before and after (tools/cost), or why there is none. */
+  readonly cost?: CostDiff | { readonly error: string };
   readonly replacements: readonly Replacement[];
   readonly risks: readonly Risk[];
   /** Changed resource types the replacement table does not know (replacement not checked for them). */

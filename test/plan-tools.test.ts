@@ -1,0 +1,429 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Terraform expressions are "${...}" strings, not JavaScript templates
+// The plan workflow's tools (.github/workflows/plan.yml) on recorded fixtures (test/fixtures/plan/README.md):
+// the layer matrices, the upstream-deployed check, checkov on the plan JSON, and the summary comment.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Manifest, StackDocument } from "../tools/ci/manifest";
+import { splitStackName } from "../tools/ci/manifest";
+import { deployPlan } from "../tools/deploy-environments";
+import { githubOutputLines, planMatrix } from "../tools/plan-matrix";
+import { completeResults, countChanges, PLAN_SUMMARY_MARKER, readResults, renderPlanSummary, stackResult } from "../tools/plan-summary";
+import { failureLine, justifiedLine } from "../tools/scan/classify";
+import { blockAddress, classifyPlanScan, formatPlanReport, touchesUnknown } from "../tools/scan-plan";
+import { notDeployed, notPlannedNotice, remoteStateOutputs, upstreamRequirements } from "../tools/upstream-deployed";
+import { configuredEnvironments, FIXTURE_ENVIRONMENTS, fixtureEnvironment, runTs } from "./helpers";
+
+const FIXTURES = join(__dirname, "fixtures", "plan");
+const fixture = (file: string): unknown => JSON.parse(readFileSync(join(FIXTURES, file), "utf8"));
+const ecsDocument = fixture("sample-ecs.cdk.tf.json") as StackDocument;
+const plan = fixture("sample-ecs.plan.json") as Parameters<typeof countChanges>[0];
+const checkovOutput = fixture("checkov-plan-result.json");
+
+const s3 = (key: string) => ({ terraform: { backend: { s3: { bucket: "acme-tfstate", key, region: "eu-west-1" } } } });
+const local = (stack: string) => ({ terraform: { backend: { local: { path: `../../../terraform.${stack}.tfstate` } } } });
+const provider = { provider: { aws: [{ region: "eu-central-1" }] } };
+
+/** Every layer as the ecs and eks layers wire it: ecs and eks read the network's outputs, eks-addons is ordered after eks. */
+const manifest: Manifest = {
+  stacks: {
+    "sample-network": { workingDirectory: "stacks/sample-network", dependencies: [] },
+    "sample-ecs": { workingDirectory: "stacks/sample-ecs", dependencies: ["sample-network"] },
+    "sample-eks": { workingDirectory: "stacks/sample-eks", dependencies: ["sample-network"] },
+    "sample-eks-addons": { workingDirectory: "stacks/sample-eks-addons", dependencies: ["sample-eks"] },
+    "dev-network": { workingDirectory: "stacks/dev-network", dependencies: [] },
+  },
+};
+const documents: Record<string, StackDocument> = {
+  "sample-network": { ...s3("sample/sample-network.tfstate"), ...provider, output: { vpc_id: {}, private_subnet_ids: {} } },
+  "sample-ecs": ecsDocument,
+  "sample-eks": { ...s3("sample/sample-eks.tfstate"), ...provider, output: { cluster_name: {}, cluster_endpoint: {} } },
+  "sample-eks-addons": { ...s3("sample/sample-eks-addons.tfstate"), ...provider },
+  "dev-network": local("dev-network"),
+};
+
+describe("plan matrix", () => {
+  const matrix = planMatrix(manifest, documents);
+
+  it("puts every S3-state stack in its layer's matrix and lists the local-state ones apart", () => {
+    expect(matrix.layers).toEqual({
+      network: [
+        {
+          stack: "sample-network",
+          environment: "sample",
+          directory: "cdktf.out/stacks/sample-network",
+          upstream: [],
+          region: "eu-central-1",
+        },
+      ],
+      ecs: [
+        {
+          stack: "sample-ecs",
+          environment: "sample",
+          directory: "cdktf.out/stacks/sample-ecs",
+          upstream: ["sample-network"],
+          region: "eu-west-1",
+        },
+      ],
+      eks: [
+        {
+          stack: "sample-eks",
+          environment: "sample",
+          directory: "cdktf.out/stacks/sample-eks",
+          upstream: ["sample-network"],
+          region: "eu-central-1",
+        },
+      ],
+      "eks-addons": [
+        {
+          stack: "sample-eks-addons",
+          environment: "sample",
+          directory: "cdktf.out/stacks/sample-eks-addons",
+          upstream: ["sample-eks"],
+          region: "eu-central-1",
+        },
+      ],
+    });
+    expect(matrix.localState).toEqual(["dev-network"]);
+  });
+
+  it("writes one $GITHUB_OUTPUT line per layer (empty layers as []), the local-state stacks and every stack", () => {
+    const lines = githubOutputLines(planMatrix({ stacks: { "dev-network": manifest.stacks["dev-network"]! } }, documents));
+    expect(lines).toEqual(["network=[]", "ecs=[]", "eks=[]", "eks-addons=[]", 'local-state=["dev-network"]', 'stacks=["dev-network"]']);
+  });
+
+  it("refuses a stack of no known layer instead of never planning it", () => {
+    const stacks = { "dev-cache": { workingDirectory: "stacks/dev-cache", dependencies: [] } };
+    expect(() => planMatrix({ stacks }, { "dev-cache": s3("dev/dev-cache.tfstate") })).toThrow(
+      "stack dev-cache ends in no known layer (network, ecs, eks, eks-addons); add its layer to tools/ci/manifest.ts and a plan job to plan.yml",
+    );
+  });
+
+  it("splits stack names at the longest layer suffix, environment names with hyphens included", () => {
+    expect(splitStackName("eu-prod-eks-addons")).toEqual({ environment: "eu-prod", layer: "eks-addons" });
+    expect(splitStackName("eks-network")).toEqual({ environment: "eks", layer: "network" });
+    expect(splitStackName("network")).toBeUndefined();
+  });
+});
+
+describe("upstream-deployed check", () => {
+  it("lists the remote-state outputs a stack reads", () => {
+    expect(remoteStateOutputs(ecsDocument)).toEqual(new Map([["cross-stack-reference-input-sample-network", new Set(["vpc_id"])]]));
+  });
+
+  it("requires the outputs read through remote state, or the upstream's declared outputs for an ordering-only dependency", () => {
+    expect(upstreamRequirements("sample-ecs", manifest, documents)).toEqual([
+      { upstream: "sample-network", outputs: ["vpc_id"], via: "remote-state" },
+    ]);
+    expect(upstreamRequirements("sample-eks-addons", manifest, documents)).toEqual([
+      { upstream: "sample-eks", outputs: ["cluster_endpoint", "cluster_name"], via: "dependency" },
+    ]);
+    expect(upstreamRequirements("sample-network", manifest, documents)).toEqual([]);
+  });
+
+  it("matches a remote state to its upstream by backend bucket and key, whatever the data source is called", () => {
+    const renamed = JSON.parse(
+      JSON.stringify(ecsDocument).replaceAll("cross-stack-reference-input-sample-network", "network_state"),
+    ) as StackDocument;
+    expect(upstreamRequirements("sample-ecs", manifest, { ...documents, "sample-ecs": renamed })[0]?.via).toBe("remote-state");
+  });
+
+  it("reports an upstream as not deployed when its state lacks an output the stack reads (no state: no outputs)", () => {
+    const requirements = upstreamRequirements("sample-ecs", manifest, documents);
+    expect(notDeployed(requirements, {})).toEqual([{ upstream: "sample-network", missing: ["vpc_id"] }]);
+    expect(notDeployed(requirements, { "sample-network": { private_subnet_ids: { value: [] } } })).toEqual([
+      { upstream: "sample-network", missing: ["vpc_id"] },
+    ]);
+    expect(notDeployed(requirements, { "sample-network": { vpc_id: { value: "vpc-1" } } })).toEqual([]);
+    expect(notPlannedNotice(notDeployed(requirements, {}))).toBe("not planned: sample-network is not deployed yet; deploy it first");
+  });
+});
+
+/** Terraform on PATH, or undefined (npm test then skips the one test that runs it; CI has it). */
+function terraform(): string | undefined {
+  try {
+    return execFileSync("terraform", ["version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  } catch {
+    return undefined;
+  }
+}
+
+// End to end with Terraform itself, offline: stacks with a local backend and no providers, so `terraform init` needs no registry.
+(terraform() ? describe : describe.skip)("upstream-deployed command with Terraform", () => {
+  const work = mkdtempSync(join(tmpdir(), "upstream-"));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const outdir = join(work, "out");
+  const write = (stack: string, document: object) => {
+    mkdirSync(join(outdir, "stacks", stack), { recursive: true });
+    writeFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), JSON.stringify(document));
+  };
+  mkdirSync(outdir, { recursive: true });
+  writeFileSync(
+    join(outdir, "manifest.json"),
+    JSON.stringify({
+      stacks: {
+        "t-network": { workingDirectory: "stacks/t-network", dependencies: [] },
+        "t-ecs": { workingDirectory: "stacks/t-ecs", dependencies: ["t-network"] },
+      },
+    }),
+  );
+  write("t-network", { ...local("t-network"), output: { vpc_id: { value: "vpc-1" } } });
+  write("t-ecs", {
+    ...local("t-ecs"),
+    data: { terraform_remote_state: { net: { backend: "local", config: { path: "../../../terraform.t-network.tfstate" } } } },
+    output: { vpc: { value: "${data.terraform_remote_state.net.outputs.vpc_id}" } },
+  });
+  const run = (tool: string, ...args: string[]) =>
+    runTs([join("tools", tool), ...args], { CDKTF_OUTDIR: outdir, TF_CLI_CONFIG_FILE: "/dev/null", TF_IN_AUTOMATION: "1" });
+
+  it("exits 3 with the notice before the upstream is applied, 0 once its state has the outputs; npm run plan skips and then plans", async () => {
+    expect(await run("upstream-deployed.ts", "t-ecs")).toMatchObject({
+      code: 3,
+      stdout: "t-ecs: not planned: t-network is not deployed yet; deploy it first\n",
+    });
+    const planBefore = await run("plan-environment.ts", "t", "--skip-synth");
+    expect(planBefore.code).toBe(0);
+    expect(planBefore.stdout).toContain(
+      "\nplanned 1 of 2 stacks; not planned:\nt-ecs: not planned: t-network is not deployed yet; deploy it first (npm run deploy -- t-network)\n",
+    );
+
+    writeFileSync(
+      join(work, "terraform.t-network.tfstate"),
+      JSON.stringify({
+        version: 4,
+        terraform_version: "1.11.4",
+        serial: 1,
+        lineage: "t",
+        outputs: { vpc_id: { value: "vpc-1", type: "string" } },
+        resources: [],
+      }),
+    );
+    expect(await run("upstream-deployed.ts", "t-ecs")).toMatchObject({
+      code: 0,
+      stdout: "t-ecs: t-network is deployed (1 output(s) it needs exist)\n",
+    });
+    const planAfter = await run("plan-environment.ts", "t", "--skip-synth");
+    expect(planAfter).toMatchObject({ code: 0 });
+    expect(planAfter.stdout).toContain("== t-ecs (2/2): terraform init && terraform plan");
+    expect(planAfter.stdout).not.toContain("not planned");
+  }, 60_000);
+});
+
+describe("checkov on the plan JSON", () => {
+  const result = classifyPlanScan(checkovOutput, "sample-ecs", ecsDocument as never, "/fixture/sample-ecs.plan.json");
+
+  it("counts findings justified at synth time (same resource, same check) as justified, per resource block", () => {
+    expect(result.justified.map(justifiedLine)).toEqual([
+      "sample-ecs: aws_cloudwatch_log_group.app: CKV_AWS_158 justified: AWS-managed encryption is enough for these logs.",
+      "sample-ecs: aws_iam_policy.task: CKV_AWS_290 justified: Write access is limited to the task's own log group.",
+      "sample-ecs: aws_s3_bucket.logs: CKV_AWS_144 justified: Cross-region replication is not needed for re-creatable diagnostics.",
+      "sample-ecs: aws_s3_bucket.logs: CKV_AWS_145 justified: SSE-S3 is enough for access logs.",
+    ]);
+  });
+
+  it("fails on everything else, including what only the plan shows (the policy JSON string parsed: CKV_AWS_355)", () => {
+    expect(result.failures.map(failureLine)).toEqual([
+      'sample-ecs: aws_iam_policy.task: CKV_AWS_355 Ensure no IAM policies documents allow "*" as a statement\'s resource for restrictable actions',
+      "sample-ecs: aws_s3_bucket.logs: CKV_AWS_18 Ensure the S3 bucket has access logging enabled",
+      "sample-ecs: aws_s3_bucket.logs: CKV_AWS_21 Ensure all data stored in the S3 bucket have versioning enabled",
+      "sample-ecs: aws_s3_bucket.logs: CKV2_AWS_6 Ensure that S3 bucket has a Public Access block",
+      "sample-ecs: aws_s3_bucket.logs: CKV2_AWS_61 Ensure that an S3 bucket has a lifecycle configuration",
+      "sample-ecs: aws_s3_bucket.logs: CKV2_AWS_62 Ensure S3 buckets should have event notifications enabled",
+      "sample-ecs: aws_security_group.ssh: CKV_AWS_24 Ensure no security groups allow ingress from 0.0.0.0:0 to port 22",
+      "sample-ecs: aws_security_group.ssh: CKV2_AWS_5 Ensure that Security Groups are attached to another resource",
+    ]);
+    expect(result.rows).toEqual([{ stack: "sample-ecs", passed: 20, failed: 8, justified: 4 }]);
+    expect(result.errors).toEqual([]);
+    expect(result.stale).toEqual([]);
+  });
+
+  it("defers, not fails, a finding whose evaluated values are known only after apply (in every failing instance)", () => {
+    const unknownAfterApply = (address: string, after_unknown: object) => ({ address, change: { after_unknown } });
+    const withUnknowns = {
+      resource_changes: [
+        // the whole policy JSON waits for an ARN created in the same plan
+        unknownAfterApply("aws_iam_policy.task", { policy: true }),
+        // only the security group's vpc_id is unknown: the open ingress is known and still fails
+        unknownAfterApply("aws_security_group.ssh", { vpc_id: true, ingress: [{ cidr_blocks: false }] }),
+      ],
+    };
+    const deferredScan = classifyPlanScan(checkovOutput, "sample-ecs", ecsDocument as never, "/fixture/sample-ecs.plan.json", withUnknowns);
+    expect(deferredScan.deferred.map((f) => `${f.address} ${f.checkId}`)).toEqual(["aws_iam_policy.task CKV_AWS_355"]);
+    expect(deferredScan.failures.map((f) => `${f.address} ${f.checkId}`)).not.toContain("aws_iam_policy.task CKV_AWS_355");
+    expect(deferredScan.failures.map((f) => `${f.address} ${f.checkId}`)).toContain("aws_security_group.ssh CKV_AWS_24");
+    expect(deferredScan.rows).toEqual([{ stack: "sample-ecs", passed: 20, failed: 7, justified: 4 }]);
+    expect(formatPlanReport(deferredScan).slice(-4)).toEqual([
+      "Known only after apply (1), not failed: the check reads values the plan cannot know yet",
+      'sample-ecs: aws_iam_policy.task: CKV_AWS_355 Ensure no IAM policies documents allow "*" as a statement\'s resource for restrictable actions',
+      "",
+      "checkov FAILED: 7 unjustified failure(s), 4 justified, 0 stale justification(s), 0 error(s)",
+    ]);
+  });
+
+  it.each([
+    [
+      { configuration: [{ execute_command_configuration: [{ kms_key_id: true }] }] },
+      "configuration/[0]/execute_command_configuration",
+      true,
+    ],
+    [
+      { configuration: [{ execute_command_configuration: [{ kms_key_id: true }] }] },
+      "configuration/execute_command_configuration/kms_key_id",
+      true,
+    ],
+    [{ rule: [{ status: false }, { status: true }] }, "rule/*/status", true],
+    [{ kms_key_id: true }, "retention_in_days", false],
+    [{ access_logs: [{ bucket: true }] }, "access_logs/0/enabled/0", false],
+    [undefined, "kms_key_id", false],
+  ])("after_unknown %j reaches %s: %s", (afterUnknown, key, expected) => {
+    expect(touchesUnknown(afterUnknown, key)).toBe(expected);
+  });
+
+  it("maps instance addresses to their resource block", () => {
+    expect(blockAddress('aws_cloudwatch_log_group.app["a"]')).toBe("aws_cloudwatch_log_group.app");
+    expect(blockAddress("aws_cloudwatch_log_group.app[0]")).toBe("aws_cloudwatch_log_group.app");
+    expect(blockAddress("aws_vpc.main")).toBe("aws_vpc.main");
+  });
+});
+
+describe("plan summary", () => {
+  it("counts changes as Terraform's Plan: line does (a replacement is one add and one destroy), data reads excluded", () => {
+    const withRead = {
+      resource_changes: [
+        ...(plan.resource_changes ?? []),
+        { address: "data.aws_caller_identity.x", mode: "data", change: { actions: ["read"] } },
+      ],
+    };
+    expect(countChanges(withRead)).toEqual({
+      add: 3,
+      change: 1,
+      destroy: 2,
+      replaced: ["aws_cloudwatch_log_group.app[0]"],
+      destroyed: ["aws_ecr_repository.old"],
+    });
+  });
+
+  it("renders one comment over every stack, in layer order, naming the stacks not planned and why", () => {
+    const scan = classifyPlanScan(checkovOutput, "sample-ecs", ecsDocument as never, "/fixture/sample-ecs.plan.json");
+    const results = completeResults(
+      [
+        stackResult("sample-ecs", { plan, scan: { ...scan, failures: scan.failures.slice(0, 1) }, outcome: "success" }),
+        stackResult("sample-network", {
+          plan: { resource_changes: [] },
+          scan: { ...scan, failures: [], justified: [] },
+          outcome: "success",
+        }),
+        stackResult("sample-eks-addons", { notice: "not planned: sample-eks is not deployed yet; deploy it first" }),
+        stackResult("sample-eks", { outcome: "failure" }),
+      ],
+      ["dev-network", "other-network", "sample-ecs", "sample-eks", "sample-eks-addons", "sample-network"],
+      ["dev-network"],
+    );
+    expect(renderPlanSummary(results, "https://github.com/acme/infra/actions/runs/1")).toBe(
+      [
+        PLAN_SUMMARY_MARKER,
+        "## Terraform plan",
+        "",
+        "| stack | add | change | destroy | checkov on the plan | status |",
+        "| --- | ---: | ---: | ---: | --- | --- |",
+        "| `dev-network` | - | - | - |  | not planned in CI: local state (no `state` section) |",
+        "| `other-network` | - | - | - |  | **no result** (the job did not finish) |",
+        "| `sample-network` | 0 | 0 | 0 | passed | planned |",
+        "| `sample-ecs` | 3 | 1 | 2 | **1 unjustified, 0 error(s)** | planned |",
+        "| `sample-eks` | - | - | - |  | **plan failed** (see the job log) |",
+        "| `sample-eks-addons` | - | - | - |  | not planned: sample-eks is not deployed yet; deploy it first |",
+        "",
+        "### :warning: Resources destroyed or replaced",
+        "",
+        "- `sample-ecs`: `aws_cloudwatch_log_group.app[0]` is **replaced** (destroyed, then created)",
+        "- `sample-ecs`: `aws_ecr_repository.old` is **destroyed**",
+        "",
+        "### checkov on the plan: unjustified findings",
+        "",
+        '- sample-ecs: aws_iam_policy.task: CKV_AWS_355 Ensure no IAM policies documents allow "*" as a statement\'s resource for restrictable actions',
+        "",
+        'Fix the resource or add `justify(resource, "<check id>", "reason")` next to it (docs/security-scan.md).',
+        "",
+        "2 stack(s) not planned: a stack whose upstream stack is not deployed has no outputs to read yet (deploy the upstream first); local-state stacks can only be planned where their state file is (`npm run plan -- <env>`).",
+        "",
+        "Plans (`tfplan`, `plan.json`) and job logs: https://github.com/acme/infra/actions/runs/1",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("reads the results as download-artifact leaves them: a folder per artifact, or one artifact's files at the top", () => {
+    const dir = mkdtempSync(join(tmpdir(), "plans-"));
+    try {
+      const result = (stack: string) => `${JSON.stringify({ stack, status: "planned" })}\n`;
+      mkdirSync(join(dir, "plan-a-network"));
+      writeFileSync(join(dir, "plan-a-network", "result.json"), result("a-network"));
+      writeFileSync(join(dir, "plan-a-network", "plan.json"), "{}");
+      expect(readResults(dir).map((r) => r.stack)).toEqual(["a-network"]);
+      writeFileSync(join(dir, "result.json"), result("b-network"));
+      writeFileSync(join(dir, "scan.json"), "{}");
+      expect(readResults(dir).map((r) => r.stack)).toEqual(["b-network", "a-network"]);
+      expect(readResults(join(dir, "none"))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("notes the justified and the known-only-after-apply findings of a clean plan scan", () => {
+    const scan = { rows: [], failures: [], justified: [], stale: [], errors: [], deferred: [{}] };
+    const result = stackResult("a-ecs", {
+      plan: { resource_changes: [] },
+      scan: { ...scan, justified: [{} as never] },
+      outcome: "success",
+    });
+    expect(renderPlanSummary([result])).toContain("| `a-ecs` | 0 | 0 | 0 | passed (1 justified, 1 known only after apply) | planned |");
+  });
+
+  it("says so when there is nothing to plan", () => {
+    expect(renderPlanSummary([])).toBe(`${PLAN_SUMMARY_MARKER}\n## Terraform plan\n\nNo stacks to plan.\n`);
+  });
+});
+
+describe("deploy environments", () => {
+  it.each([
+    ["fixtures", FIXTURE_ENVIRONMENTS.map(fixtureEnvironment)],
+    ["configured", configuredEnvironments()],
+  ])(
+    "%s: every environment with S3 state is deployed exactly once, production after the rest; local-state ones get a notice",
+    (_label, environments) => {
+      const plan = deployPlan(environments);
+      const names = (list: readonly { environment: string }[]) => list.map((e) => e.environment);
+      expect([...names(plan.nonProduction), ...names(plan.production)].sort()).toEqual(
+        environments
+          .filter((e) => e.state)
+          .map((e) => e.name)
+          .sort(),
+      );
+      expect(names(plan.production)).toEqual(
+        environments
+          .filter((e) => e.state && e.production)
+          .map((e) => e.name)
+          .sort(),
+      );
+      expect(plan.notices).toHaveLength(environments.filter((e) => !e.state).length);
+    },
+  );
+
+  it("deploys one environment on demand and refuses an unknown one", () => {
+    const environments = FIXTURE_ENVIRONMENTS.map(fixtureEnvironment);
+    expect(deployPlan(environments, "prod")).toEqual({
+      nonProduction: [],
+      production: [{ environment: "prod", region: "eu-west-1" }],
+      notices: [],
+    });
+    expect(deployPlan(environments, "dev")).toEqual({
+      nonProduction: [],
+      production: [],
+      notices: [
+        "dev is not deployed by CI: it keeps its state in local files (no state section in dev.yaml); add state.bucket to deploy it from CI",
+      ],
+    });
+    expect(() => deployPlan(environments, "qa")).toThrow('there is no environment "qa"; environments: dev, prod');
+  });
+});

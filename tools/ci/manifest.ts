@@ -1,0 +1,59 @@
+/**
+ * The synth output as the CI tools read it: cdktf.out/manifest.json (stacks, working directories,
+ * dependencies) and each stack's cdk.tf.json. Pure helpers plus one reader; no process exits.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Layer } from "../../stacks/environment-stack";
+
+/** Every layer, in dependency order. tsc fails below when stacks/environment-stack.ts gains a layer that is missing here. */
+export const LAYERS = ["network", "ecs", "eks", "eks-addons"] as const satisfies readonly Layer[];
+type MissingLayer = Exclude<Layer, (typeof LAYERS)[number]>;
+const everyLayerListed: [MissingLayer] extends [never] ? true : never = true;
+void everyLayerListed;
+
+export interface ManifestStack {
+  readonly workingDirectory: string;
+  readonly dependencies: readonly string[];
+}
+
+export interface Manifest {
+  readonly stacks: Readonly<Record<string, ManifestStack>>;
+}
+
+/** A stack's Terraform JSON, reduced to the blocks the CI tools read. */
+export interface StackDocument {
+  terraform?: { backend?: Record<string, Record<string, unknown>> };
+  data?: Record<string, Record<string, unknown>>;
+  output?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** `<env>-<layer>` split at the longest known layer suffix (`dev-eks-addons` is eks-addons, not eks). */
+export function splitStackName(stack: string): { environment: string; layer: Layer } | undefined {
+  const byLength = [...LAYERS].sort((a, b) => b.length - a.length);
+  const layer = byLength.find((l) => stack.endsWith(`-${l}`) && stack.length > l.length + 1);
+  return layer ? { environment: stack.slice(0, -(layer.length + 1)), layer } : undefined;
+}
+
+/** The backend type a stack keeps its state in (`s3`, `local`, ...); `local` when none is declared (Terraform's default). */
+export function backendOf(document: StackDocument): string {
+  const backends = Object.keys(document.terraform?.backend ?? {});
+  return backends[0] ?? "local";
+}
+
+/** Where a synth output folder's manifest lives; throws a one-sentence error when there is none. */
+export function readManifest(outdir: string): Manifest {
+  const file = join(outdir, "manifest.json");
+  if (!existsSync(file)) throw new Error(`${file} does not exist; run \`npm run synth\` first`);
+  return JSON.parse(readFileSync(file, "utf8")) as Manifest;
+}
+
+/** Every stack's cdk.tf.json, parsed, keyed by stack name. */
+export function readStackDocuments(outdir: string, manifest: Manifest): Record<string, StackDocument> {
+  const documents: Record<string, StackDocument> = {};
+  for (const [name, stack] of Object.entries(manifest.stacks)) {
+    documents[name] = JSON.parse(readFileSync(join(outdir, stack.workingDirectory, "cdk.tf.json"), "utf8")) as StackDocument;
+  }
+  return documents;
+}

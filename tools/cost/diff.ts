@@ -1,0 +1,94 @@
+import { money, rangeText } from "./report";
+import type { CostLine, Range, StackCost } from "./types";
+
+/** What a change does to one stack's estimate. */
+export interface StackCostDiff {
+  readonly stack: string;
+  readonly before: Range;
+  readonly after: Range;
+  readonly delta: Range;
+  /** The lines that changed, in plain words, largest first. */
+  readonly lines: readonly string[];
+}
+
+export interface CostDiff {
+  readonly stacks: readonly StackCostDiff[];
+  readonly before: Range;
+  readonly after: Range;
+  readonly delta: Range;
+  /** Resource types of the new output the estimate does not classify. */
+  readonly unclassified: readonly string[];
+  readonly warnings: readonly string[];
+  readonly region: string;
+}
+
+const ZERO: Range = { low: 0, high: 0 };
+const minus = (a: Range, b: Range): Range => ({ low: a.low - b.low, high: a.high - b.high });
+const plus = (a: Range, b: Range): Range => ({ low: a.low + b.low, high: a.high + b.high });
+const isZero = (r: Range) => Math.abs(r.low) < 0.005 && Math.abs(r.high) < 0.005;
+const keyOf = (line: CostLine) => `${line.kind}|${line.name ?? ""}`;
+
+/** `+$70.08`, `-$180.00`, a range as `+$10.00 to +$20.00`. */
+export function signed(range: Range): string {
+  const one = (v: number) => `${v >= 0 ? "+" : ""}${money(v)}`;
+  return Math.abs(range.high - range.low) < 0.005 ? one(range.low) : `${one(range.low)} to ${one(range.high)}`;
+}
+
+/** Compares two estimates stack by stack (a stack on one side only counts from or to zero). */
+export function costDiff(before: readonly StackCost[], after: readonly StackCost[]): CostDiff {
+  const names = [...new Set([...before.map((s) => s.stack), ...after.map((s) => s.stack)])].sort();
+  const stacks: StackCostDiff[] = [];
+  for (const name of names) {
+    const was = before.find((s) => s.stack === name);
+    const now = after.find((s) => s.stack === name);
+    const [b, a] = [was?.total ?? ZERO, now?.total ?? ZERO];
+    const lines = changedLines(was?.lines ?? [], now?.lines ?? []);
+    if (isZero(minus(a, b)) && lines.length === 0) continue;
+    stacks.push({ stack: name, before: b, after: a, delta: minus(a, b), lines });
+  }
+  const sum = (side: readonly StackCost[]) => side.reduce((t, s) => plus(t, s.total), ZERO);
+  return {
+    stacks,
+    before: sum(before),
+    after: sum(after),
+    delta: minus(sum(after), sum(before)),
+    unclassified: [...new Set(after.flatMap((s) => s.unclassified))].sort(),
+    warnings: after.flatMap((s) => s.warnings.map((w) => `${s.stack}: ${w}`)),
+    region: after[0]?.region ?? before[0]?.region ?? "",
+  };
+}
+
+function changedLines(before: readonly CostLine[], after: readonly CostLine[]): string[] {
+  const keys = [...new Set([...before.map(keyOf), ...after.map(keyOf)])];
+  const out: { text: string; size: number }[] = [];
+  for (const key of keys) {
+    const was = before.find((l) => keyOf(l) === key);
+    const now = after.find((l) => keyOf(l) === key);
+    const line = (now ?? was)!;
+    const label = `${line.kind}${line.name ? ` ${line.name}` : ""}`;
+    if (!line.monthly) {
+      // Usage-dependent: only its arrival or departure is news.
+      if (!was)
+        out.push({ text: `new usage-dependent charge: ${label} at $${Number(now!.unitPrice.toPrecision(6))}/${now!.unit}`, size: 0 });
+      else if (!now) out.push({ text: `usage-dependent charge gone: ${label}`, size: 0 });
+      continue;
+    }
+    const delta = minus(now?.monthly ?? ZERO, was?.monthly ?? ZERO);
+    const scheduleChanged = was && now && (was.schedules ?? "") !== (now.schedules ?? "");
+    if (isZero(delta) && !scheduleChanged) continue;
+    const amount = `${signed(delta)}/month`;
+    let text: string;
+    if (!was) text = line.name ? `new ${label}: ${amount}` : `+${now!.count} ${plural(label, now!.count)}: ${amount}`;
+    else if (!now) text = line.name ? `${label} removed: ${amount}` : `-${was.count} ${plural(label, was.count)}: ${amount}`;
+    else if (scheduleChanged) text = `schedule changed on ${label}: ${amount} (average ${was.count} -> ${now.count})`;
+    else if (!line.name && was.count !== now.count) {
+      const change = round(Math.abs(now.count - was.count));
+      text = `${now.count > was.count ? "+" : "-"}${change} ${plural(label, change)}: ${amount}`;
+    } else text = `${label}: ${rangeText(was.monthly!)} -> ${rangeText(now.monthly!)} (${amount})`;
+    out.push({ text, size: Math.max(Math.abs(delta.low), Math.abs(delta.high)) });
+  }
+  return out.sort((x, y) => y.size - x.size || (x.text < y.text ? -1 : 1)).map((l) => l.text);
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+const plural = (label: string, n: number) => (n === 1 ? label : label.endsWith("ss") ? `${label}es` : `${label}s`);

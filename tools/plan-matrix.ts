@@ -1,0 +1,89 @@
+// npm run plan-matrix [-- --github-output]: the plan workflow's matrices, one per layer, from the synth output.
+// Each layer's job plans its stacks in parallel after the layers they depend on (.github/workflows/plan.yml);
+// stacks with local state cannot be planned in CI and are listed separately.
+import { appendFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import type { Layer } from "../stacks/environment-stack";
+import { backendOf, LAYERS, type Manifest, readManifest, readStackDocuments, type StackDocument, splitStackName } from "./ci/manifest";
+
+export interface PlanEntry {
+  readonly stack: string;
+  readonly environment: string;
+  /** The stack's folder, relative to the repository root (where the workflow runs). */
+  readonly directory: string;
+  /** Stacks this one reads outputs from or is ordered after (manifest dependencies). */
+  readonly upstream: readonly string[];
+  /** The AWS provider's region: the region the job's credentials are issued for. */
+  readonly region: string;
+}
+
+export interface PlanMatrix {
+  readonly layers: Readonly<Record<Layer, readonly PlanEntry[]>>;
+  /** Stacks on the local backend: their state is a file on someone's machine, so CI cannot plan them. */
+  readonly localState: readonly string[];
+}
+
+function providerRegion(document: StackDocument): string {
+  const aws = (document.provider as { aws?: { region?: string }[] } | undefined)?.aws;
+  return aws?.find((p) => typeof p.region === "string")?.region ?? "us-east-1";
+}
+
+/** Groups the S3-state stacks by layer; throws for a stack whose name ends in no known layer (it would never be planned). */
+export function planMatrix(manifest: Manifest, documents: Readonly<Record<string, StackDocument>>, outdir = "cdktf.out"): PlanMatrix {
+  const layers = Object.fromEntries(LAYERS.map((layer) => [layer, [] as PlanEntry[]])) as Record<Layer, PlanEntry[]>;
+  const localState: string[] = [];
+  for (const stack of Object.keys(manifest.stacks).sort()) {
+    const parts = splitStackName(stack);
+    if (!parts) {
+      throw new Error(
+        `stack ${stack} ends in no known layer (${LAYERS.join(", ")}); add its layer to tools/ci/manifest.ts and a plan job to plan.yml`,
+      );
+    }
+    const document = documents[stack];
+    if (!document) throw new Error(`stack ${stack} has no cdk.tf.json in the synth output`);
+    if (backendOf(document) === "local") {
+      localState.push(stack);
+      continue;
+    }
+    const { workingDirectory, dependencies } = manifest.stacks[stack]!;
+    layers[parts.layer].push({
+      stack,
+      environment: parts.environment,
+      directory: join(outdir, workingDirectory),
+      upstream: [...dependencies].sort(),
+      region: providerRegion(document),
+    });
+  }
+  return { layers, localState };
+}
+
+/** `key=value` lines for $GITHUB_OUTPUT: one JSON array per layer, the local-state stacks, and every stack name. */
+export function githubOutputLines(matrix: PlanMatrix): string[] {
+  const all = [...LAYERS.flatMap((layer) => matrix.layers[layer].map((e) => e.stack)), ...matrix.localState].sort();
+  return [
+    ...LAYERS.map((layer) => `${layer}=${JSON.stringify(matrix.layers[layer])}`),
+    `local-state=${JSON.stringify(matrix.localState)}`,
+    `stacks=${JSON.stringify(all)}`,
+  ];
+}
+
+if (require.main === module) {
+  const outdir = process.env.CDKTF_OUTDIR ?? join(__dirname, "..", "cdktf.out");
+  try {
+    const manifest = readManifest(outdir);
+    const matrix = planMatrix(manifest, readStackDocuments(outdir, manifest), relative(process.cwd(), outdir) || ".");
+    const lines = githubOutputLines(matrix);
+    if (process.argv.includes("--github-output") && process.env.GITHUB_OUTPUT) {
+      appendFileSync(process.env.GITHUB_OUTPUT, `${lines.join("\n")}\n`);
+      for (const stack of matrix.localState) {
+        console.log(
+          `::notice title=${stack} not planned::${stack} keeps its state in a local file (no state section), so CI cannot plan it`,
+        );
+      }
+    }
+    console.log(lines.join("\n"));
+  } catch (error) {
+    process.stderr.write(`plan-matrix: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+}
