@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { appCommand } from "../app-command";
 import { diagramFiles } from "./files";
 import { readSynthOutput } from "./terraform";
 
@@ -27,7 +28,8 @@ async function main(): Promise<void> {
     // A fresh synth of the configured environments, so the diagram never shows a stale cdktf.out.
     temporary = mkdtempSync(join(tmpdir(), "diagram-"));
     synthDir = temporary;
-    const result = spawnSync(process.execPath, ["--import", "tsx", join(root, "main.ts")], {
+    const [command, ...appArgs] = appCommand(root);
+    const result = spawnSync(command, appArgs, {
       cwd: root,
       env: { ...process.env, CDKTF_OUTDIR: synthDir, CHECKPOINT_DISABLE: "1" },
       stdio: ["ignore", "inherit", "inherit"],
