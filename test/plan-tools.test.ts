@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { Manifest, StackDocument } from "../tools/ci/manifest";
 import { splitStackName } from "../tools/ci/manifest";
 import { deployPlan } from "../tools/deploy-environments";
-import { githubOutputLines, planMatrix } from "../tools/plan-matrix";
+import { githubOutputLines, planMatrix, withoutUnchanged } from "../tools/plan-matrix";
 import { completeResults, countChanges, PLAN_SUMMARY_MARKER, readResults, renderPlanSummary, stackResult } from "../tools/plan-summary";
 import { failureLine, justifiedLine } from "../tools/scan/classify";
 import { blockAddress, classifyPlanScan, formatPlanReport, touchesUnknown } from "../tools/scan-plan";
@@ -98,6 +98,31 @@ describe("plan matrix", () => {
     expect(() => planMatrix({ stacks }, { "dev-cache": s3("dev/dev-cache.tfstate") })).toThrow(
       "stack dev-cache ends in no known layer (network, ecs, eks, eks-addons); add its layer to tools/ci/manifest.ts and a plan job to plan.yml",
     );
+  });
+
+  it("with --changed-since leaves out the stacks whose Terraform JSON equals the base synth's, new and changed ones stay", () => {
+    const dir = mkdtempSync(join(tmpdir(), "plan-changed-"));
+    try {
+      const write = (outdir: string, stack: string, text: string) => {
+        mkdirSync(join(dir, outdir, "stacks", stack), { recursive: true });
+        writeFileSync(join(dir, outdir, "stacks", stack, "cdk.tf.json"), text);
+      };
+      for (const stack of Object.keys(manifest.stacks)) write("head", stack, JSON.stringify(documents[stack]));
+      write("base", "sample-network", JSON.stringify(documents["sample-network"])); // unchanged
+      write("base", "sample-ecs", "{}"); // changed
+      write("base", "dev-network", JSON.stringify(documents["dev-network"])); // unchanged (local state)
+      // sample-eks and sample-eks-addons are new: no base file
+      const { matrix: changed, unchanged } = withoutUnchanged(matrix, join(dir, "head"), join(dir, "base"), manifest);
+      expect(unchanged).toEqual(["dev-network", "sample-network"]);
+      expect(changed.layers.network).toEqual([]);
+      expect(changed.layers.ecs.map((e) => e.stack)).toEqual(["sample-ecs"]);
+      expect(changed.layers.eks.map((e) => e.stack)).toEqual(["sample-eks"]);
+      expect(changed.layers["eks-addons"].map((e) => e.stack)).toEqual(["sample-eks-addons"]);
+      expect(changed.localState).toEqual([]);
+      expect(githubOutputLines(changed).at(-1)).toBe('stacks=["sample-ecs","sample-eks","sample-eks-addons"]');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("splits stack names at the longest layer suffix, environment names with hyphens included", () => {

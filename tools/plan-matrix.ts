@@ -1,7 +1,9 @@
-// npm run plan-matrix [-- --github-output]: the plan workflow's matrices, one per layer, from the synth output.
+// npm run plan-matrix [-- --github-output] [--changed-since <base-outdir>]: the plan workflow's matrices, one
+// per layer, from the synth output. --changed-since leaves out the stacks whose cdk.tf.json is byte-identical
+// to the base branch's synth: identical Terraform JSON plans identically, so planning it says nothing new.
 // Each layer's job plans its stacks in parallel after the layers they depend on (.github/workflows/plan.yml);
 // stacks with local state cannot be planned in CI and are listed separately.
-import { appendFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Layer } from "../stacks/environment-stack";
 import { backendOf, LAYERS, type Manifest, readManifest, readStackDocuments, type StackDocument, splitStackName } from "./ci/manifest";
@@ -57,6 +59,32 @@ export function planMatrix(manifest: Manifest, documents: Readonly<Record<string
   return { layers, localState };
 }
 
+/**
+ * The matrix without the stacks whose Terraform JSON equals the base synth's (`unchanged`); a stack that
+ * is new or differs stays, with every stack it depends on left to its own comparison (a plan reads the
+ * deployed upstream state, not the upstream's plan).
+ */
+export function withoutUnchanged(
+  matrix: PlanMatrix,
+  outdir: string,
+  baseOutdir: string,
+  manifest: Manifest,
+): { matrix: PlanMatrix; unchanged: string[] } {
+  const unchanged = Object.keys(manifest.stacks)
+    .filter((stack) => {
+      const path = join(manifest.stacks[stack]!.workingDirectory, "cdk.tf.json");
+      const base = join(baseOutdir, path);
+      return existsSync(base) && readFileSync(base, "utf8") === readFileSync(join(outdir, path), "utf8");
+    })
+    .sort();
+  const keep = (stack: string) => !unchanged.includes(stack);
+  const layers = Object.fromEntries(LAYERS.map((layer) => [layer, matrix.layers[layer].filter((e) => keep(e.stack))])) as Record<
+    Layer,
+    PlanEntry[]
+  >;
+  return { matrix: { layers, localState: matrix.localState.filter(keep) }, unchanged };
+}
+
 /** `key=value` lines for $GITHUB_OUTPUT: one JSON array per layer, the local-state stacks, and every stack name. */
 export function githubOutputLines(matrix: PlanMatrix): string[] {
   const all = [...LAYERS.flatMap((layer) => matrix.layers[layer].map((e) => e.stack)), ...matrix.localState].sort();
@@ -71,7 +99,18 @@ if (require.main === module) {
   const outdir = process.env.CDKTF_OUTDIR ?? join(__dirname, "..", "cdktf.out");
   try {
     const manifest = readManifest(outdir);
-    const matrix = planMatrix(manifest, readStackDocuments(outdir, manifest), relative(process.cwd(), outdir) || ".");
+    let matrix = planMatrix(manifest, readStackDocuments(outdir, manifest), relative(process.cwd(), outdir) || ".");
+    const sinceIndex = process.argv.indexOf("--changed-since");
+    const baseOutdir = sinceIndex > 0 ? process.argv[sinceIndex + 1] : undefined;
+    let unchanged: string[] = [];
+    if (baseOutdir && existsSync(join(baseOutdir, "manifest.json")))
+      ({ matrix, unchanged } = withoutUnchanged(matrix, outdir, baseOutdir, manifest));
+    else if (sinceIndex > 0) console.log(`::notice title=planning every stack::no base synth output at ${baseOutdir ?? "(none given)"}`);
+    if (unchanged.length > 0) {
+      console.log(
+        `::notice title=${unchanged.length} stack(s) unchanged, not planned::Terraform JSON identical to the base branch: ${unchanged.join(", ")}`,
+      );
+    }
     const lines = githubOutputLines(matrix);
     if (process.argv.includes("--github-output") && process.env.GITHUB_OUTPUT) {
       appendFileSync(process.env.GITHUB_OUTPUT, `${lines.join("\n")}\n`);
