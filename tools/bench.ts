@@ -11,6 +11,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
+import { appCommand as appCommandOf } from "./app-command";
 import { writeScaledEnvironments } from "./bench/generate";
 
 const root = join(__dirname, "..");
@@ -197,16 +198,24 @@ function machine(): string {
 }
 
 // ---- measurements
-const appCommand = (JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8")) as { app: string }).app.split(" ");
+const appCommand = appCommandOf(root);
+const appCommandText = (JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8")) as { app: string }).app;
+/** BENCH_EXTRA_NODE=<node binary>: floor and app command measured with that Node as well (e.g. Node 24 next to 20). */
+const extraNode = process.env.BENCH_EXTRA_NODE;
 const cliBin = join(root, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf");
-const started = loadavg()[0]!;
-void started;
 const header = machine();
 
 const floor = measure("floor", { command: process.execPath, args: [floorScript()] });
 const app = measure("app command", { command: appCommand[0]!, args: appCommand.slice(1) });
 const tsxApp = measure("node --import tsx", { command: process.execPath, args: ["--import", "tsx", "main.ts"] });
 const cli = measure("cdktf synth", { command: process.execPath, args: [cliBin, "synth"], outdir: "cli" });
+const extra = extraNode
+  ? {
+      version: spawnSync(extraNode, ["--version"], { encoding: "utf8" }).stdout.trim(),
+      floor: measure("floor (extra node)", { command: extraNode, args: [floorScript()] }),
+      app: measure("app command (extra node)", { command: extraNode, args: appCommand.slice(1) }),
+    }
+  : undefined;
 
 const stockDir = stockSetup();
 const stock = measure("stock one VPC", { command: "npx", args: ["ts-node", "main.ts"], cwd: stockDir });
@@ -246,13 +255,21 @@ const mib = (m: Measurement) => `${m.peakMiB.toFixed(0)} MiB`;
 const lines: string[] = [];
 lines.push(`Machine: ${header}.`, "");
 lines.push("### Synth path (shipped environments)", "");
-lines.push("| command | wall | CPU | vs floor (wall) | peak memory |", "| --- | ---: | ---: | ---: | ---: |");
+lines.push("| command | wall | CPU (node processes) | vs floor (wall) | peak memory |", "| --- | ---: | ---: | ---: | ---: |");
 lines.push(
   `| floor: \`node floor.js\` (plain node, no loader; cdktf + AWS provider, one empty stack) | ${s(floor)} | ${c(floor)} | 1.0x | ${mib(floor)} |`,
 );
-lines.push(`| app command of cdktf.json: \`${appCommand.join(" ")}\` | ${s(app)} | ${c(app)} | ${x(app)} | ${mib(app)} |`);
+lines.push(`| app command of cdktf.json: \`${appCommandText}\` | ${s(app)} | ${c(app)} | ${x(app)} | ${mib(app)} |`);
 lines.push(`| former app command: \`node --import tsx main.ts\` | ${s(tsxApp)} | ${c(tsxApp)} | ${x(tsxApp)} | ${mib(tsxApp)} |`);
-lines.push(`| \`cdktf synth\` (CLI start-up + the app command) | ${s(cli)} | ${c(cli)} | ${x(cli)} | ${mib(cli)} |`, "");
+lines.push(`| \`cdktf synth\` (CLI start-up + the app command) | ${s(cli)} | ${c(cli)} | ${x(cli)} | ${mib(cli)} |`);
+if (extra) {
+  const ratio = (m: Measurement) => `${(m.wall / extra.floor.wall).toFixed(1)}x (of its floor)`;
+  lines.push(`| floor on Node ${extra.version} | ${s(extra.floor)} | ${c(extra.floor)} | ${ratio(extra.floor)} | ${mib(extra.floor)} |`);
+  lines.push(
+    `| app command on Node ${extra.version} (V8 compile cache on) | ${s(extra.app)} | ${c(extra.app)} | ${ratio(extra.app)} | ${mib(extra.app)} |`,
+  );
+}
+lines.push("");
 lines.push("### Stock cdktf setup vs this project (one VPC)", "");
 lines.push("| setup | wall | CPU | peak memory |", "| --- | ---: | ---: | ---: |");
 lines.push(
@@ -264,18 +281,22 @@ lines.push(
 lines.push(`| ratio | ${(stock.wall / projectVpc.wall).toFixed(1)}x | ${(stock.cpu / projectVpc.cpu).toFixed(1)}x | |`, "");
 lines.push("### Scaling (generated environments: network + ECS, nine of ten services on the shared ALB)", "");
 lines.push(
-  "| environments x services | resources | output | app wall | app CPU | ms CPU per resource | vs floor | `cdktf synth` wall | peak memory |",
-  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  "| environments x services | resources | output | app wall | app CPU | ms CPU per resource | vs floor | app peak memory | `cdktf synth` wall | `cdktf synth` peak memory |",
+  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
 );
 for (const row of scaling) {
   const r = row.app.resources!;
   lines.push(
-    `| ${row.environments} x ${row.services} | ${r} | ${(row.app.outputBytes! / 2 ** 20).toFixed(1)} MiB | ${s(row.app)} | ${c(row.app)} | ${((row.app.cpu * 1000) / r).toFixed(2)} | ${x(row.app)} | ${s(row.cli)} | ${mib(row.cli)} |`,
+    `| ${row.environments} x ${row.services} | ${r} | ${(row.app.outputBytes! / 2 ** 20).toFixed(1)} MiB | ${s(row.app)} | ${c(row.app)} | ${((row.app.cpu * 1000) / r).toFixed(2)} | ${x(row.app)} | ${mib(row.app)} | ${s(row.cli)} | ${mib(row.cli)} |`,
   );
 }
 lines.push("", "### Type check and tests", "");
-lines.push("| command | wall | CPU |", "| --- | ---: | ---: |");
-lines.push(`| \`tsc --noEmit\` | ${s(tsc)} | ${c(tsc)} |`, `| \`npm test\` (typecheck, lint, jest) | ${s(npmTest)} | ${c(npmTest)} |`, "");
+lines.push("| command | wall | CPU (node processes) |", "| --- | ---: | ---: |");
+lines.push(
+  `| \`tsc --noEmit\` (TypeScript 7: a native binary, its CPU is not counted) | ${s(tsc)} | - |`,
+  `| \`npm test\` (typecheck, lint, jest) | ${s(npmTest)} | ${c(npmTest)} |`,
+  "",
+);
 
 const at = (environments: number, services: number) => scaling.find((r) => r.environments === environments && r.services === services)!;
 const marginal = (a: (typeof scaling)[number], b: (typeof scaling)[number]) =>
