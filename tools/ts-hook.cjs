@@ -4,6 +4,7 @@
 // so an edited file is always recompiled (no stale build) and unchanged ones cost one read and a hash.
 // On Node >= 22.1 V8's compile cache is switched on as well (it validates by source hash too).
 // Why not tsx: its ESM hooks run in a worker thread; that costs more than synthesizing the app (docs/performance.md).
+// TS_HOOK_CACHE_DIR moves the cache (default node_modules/.cache/ts-hook); deleting it is always safe.
 const { createHash } = require("node:crypto");
 const fs = require("node:fs");
 const Module = require("node:module");
@@ -31,11 +32,16 @@ function compile(source, filename) {
   }
   swc ??= require("@swc/core");
   const { code } = swc.transformSync(source, { ...options, filename, swcrc: false, configFile: false });
-  // Write then rename: a concurrent run sees the whole file or none.
-  fs.mkdirSync(path.dirname(cached), { recursive: true });
-  const partial = `${cached}.${process.pid}.tmp`;
-  fs.writeFileSync(partial, code);
-  fs.renameSync(partial, cached);
+  // Write then rename: a concurrent run sees the whole file or none. A cache that cannot be written
+  // (read-only checkout) only costs speed.
+  try {
+    fs.mkdirSync(path.dirname(cached), { recursive: true });
+    const partial = `${cached}.${process.pid}.tmp`;
+    fs.writeFileSync(partial, code);
+    fs.renameSync(partial, cached);
+  } catch {
+    // transpiled again next time
+  }
   return code;
 }
 
