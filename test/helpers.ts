@@ -3,10 +3,8 @@ import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App } from "cdktf";
 import { loadEnvironments, parseEnvironment } from "../config/loader";
 import type { EnvironmentConfig } from "../config/schema";
-import { addEnvironmentStacks } from "../stacks";
 import type { EnvironmentStack } from "../stacks/environment-stack";
 import type { TerraformJson as StackJson } from "../tools/policy/types";
 
@@ -98,7 +96,16 @@ function cacheDir(key: EnvironmentConfig | readonly EnvironmentConfig[]): string
   return join(root, createHash("sha256").update(JSON.stringify(key)).digest("hex").slice(0, 24));
 }
 
+/**
+ * cdktf and every provider binding, loaded only by a test that synthesizes something the global setup
+ * did not: most test files read cached JSON and skip the second or so these modules take to load.
+ */
+function synthesizer(): { App: typeof import("cdktf").App; addEnvironmentStacks: typeof import("../stacks").addEnvironmentStacks } {
+  return { App: require("cdktf").App, addEnvironmentStacks: require("../stacks").addEnvironmentStacks };
+}
+
 function writeSynth(environment: EnvironmentConfig, outdir: string): void {
+  const { App, addEnvironmentStacks } = synthesizer();
   const app = new App({ outdir });
   const stacks: EnvironmentStack[] = addEnvironmentStacks(app, environment);
   app.synth();
@@ -123,6 +130,7 @@ export function synthToDir(environments: readonly EnvironmentConfig[], outdir: s
     cpSync(cached, outdir, { recursive: true });
     return;
   }
+  const { App, addEnvironmentStacks } = synthesizer();
   const app = new App({ outdir });
   for (const environment of environments) addEnvironmentStacks(app, environment);
   app.synth();
