@@ -8,21 +8,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readManifest } from "./ci/manifest";
+import { checkovArgs } from "./scan/checkov-args";
 import { classify, exitCode, type Finding, formatReport, type ScanResult } from "./scan/classify";
 import { isObject, type JsonObject } from "./scan/sanitize";
 
-/** Same options as the synth-time scan (tools/scan.ts): no network, no module downloads, JSON out, findings not as exit code. */
-const CHECKOV_ARGS = [
-  "--framework",
-  "terraform_plan",
-  "--output",
-  "json",
-  "--compact",
-  "--skip-download",
-  "--download-external-modules",
-  "false",
-  "--soft-fail",
-];
+const CHECKOV_ARGS = checkovArgs("terraform_plan");
 
 /** `aws_cloudwatch_log_group.app[0]` / `...["a"]` -> `aws_cloudwatch_log_group.app`: justifications are per resource block, not per instance. */
 export function blockAddress(address: string): string {

@@ -20,24 +20,14 @@ import { loadEnvironmentsOrExit } from "../config/loader";
 import { appCommand } from "./app-command";
 import { formatPolicyReport, type PolicyResult, runPolicySuite } from "./policy";
 import { readSynthOutput } from "./policy/synth-output";
+import { checkovArgs } from "./scan/checkov-args";
 import { buildBaseline, classify, exitCode, formatReport, type ScanResult, type StackInput } from "./scan/classify";
 import { isObject, sanitizeStack, serializeStack } from "./scan/sanitize";
 import { scanSummary } from "./scan/summary";
 
 const CHECKOV_VERSION = "3.3.30";
 
-/** Arguments after `checkov -d <folder>`; one process scans every stack folder under it. */
-const CHECKOV_ARGS = [
-  "--framework",
-  "terraform_json",
-  "--output",
-  "json",
-  "--compact",
-  "--skip-download",
-  "--download-external-modules",
-  "false",
-  "--soft-fail",
-];
+const CHECKOV_ARGS = checkovArgs("terraform_json");
 
 interface Options {
   dir?: string;
