@@ -1,10 +1,11 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { promisify } from "node:util";
 import { REQUIRED_TERRAFORM_VERSION } from "../stacks/environment-stack";
 import type { TerraformJson } from "./policy/types";
+import { readStacks as readSynthStacks } from "./synth-output";
 
 // Contract 7: Terraform itself accepts every synthesized stack. Two halves:
 // - what Terraform's configuration loader checks (run `terraform init -backend=false`, which loads and
@@ -261,11 +262,9 @@ export async function runTerraformLoader(outdir: string): Promise<LoaderResult[]
   }
 }
 
-/** Reads every `<outdir>/stacks/<stack>/cdk.tf.json`. */
+/** Every `<outdir>/stacks/<stack>/cdk.tf.json`, in stack-name order. */
 export function readStacks(outdir: string): StackJson[] {
-  return readdirSync(join(outdir, "stacks"))
-    .sort()
-    .map((name) => ({ name, terraform: JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")) }));
+  return [...readSynthStacks(outdir)].map(([name, terraform]) => ({ name, terraform: terraform as StackJson["terraform"] }));
 }
 
 // CLI: `npm run check-terraform [-- <outdir>]` over an existing synth output (default cdktf.out).

@@ -1,8 +1,8 @@
 // Resource-by-resource comparison of two synth outputs (cdktf vs CDK Terrain). Pure over parsed JSON,
 // so the tests feed it fixtures; check.ts reads the folders and prints the report.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+
 import { isDeepStrictEqual } from "node:util";
+import { readStacks } from "../synth-output";
 
 /** One difference at a path inside a stack's JSON, e.g. `resource.aws_vpc.vpc.tags`. */
 export interface Difference {
@@ -81,13 +81,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Reads `<outdir>/stacks/<stack>/cdk.tf.json` of every stack. */
 export function readOutput(outdir: string): SynthOutput {
-  const stacksDir = join(outdir, "stacks");
-  const output: SynthOutput = {};
-  for (const name of readdirSync(stacksDir).sort()) {
-    const file = join(stacksDir, name, "cdk.tf.json");
-    if (existsSync(file)) output[name] = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-  }
-  return output;
+  return Object.fromEntries(readStacks(outdir));
 }
 
 /** Resources (and data sources) per output, for the report's headline. */

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { synthesizeCheckout } from "../synth-diff/base-ref";
-import { readStacks } from "../synth-diff/read-output";
+import { readStacks } from "../synth-output";
 import { environmentOf, estimateStacks } from "./estimate";
 import { priceTable, tableAgeDays } from "./price-table";
 import { renderReport } from "./report";

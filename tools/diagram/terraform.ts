@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { readStacks } from "../synth-output";
 
 /** One stack of a synth output: its name, the stacks it depends on (manifest.json) and its cdk.tf.json. */
 export interface StackJson {
@@ -37,15 +38,11 @@ export function readSynthOutput(outdir: string): StackJson[] {
   const manifest = existsSync(manifestFile)
     ? (JSON.parse(readFileSync(manifestFile, "utf8")) as { stacks: Record<string, { dependencies?: string[] }> })
     : { stacks: {} };
-  const stacksDir = join(outdir, "stacks");
-  return readdirSync(stacksDir)
-    .sort()
-    .filter((name) => existsSync(join(stacksDir, name, "cdk.tf.json")))
-    .map((name) => ({
-      name,
-      dependencies: [...(manifest.stacks[name]?.dependencies ?? [])].sort(),
-      terraform: JSON.parse(readFileSync(join(stacksDir, name, "cdk.tf.json"), "utf8")) as Record<string, unknown>,
-    }));
+  return [...readStacks(outdir)].map(([name, terraform]) => ({
+    name,
+    dependencies: [...(manifest.stacks[name]?.dependencies ?? [])].sort(),
+    terraform,
+  }));
 }
 
 /**

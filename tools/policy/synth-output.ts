@@ -1,6 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { isStackOf } from "../../stacks/layers";
+import { readStacks } from "../synth-output";
 import type { StackInput } from "./types";
 
 /**
@@ -12,15 +11,12 @@ export function readSynthOutput(
   outdir: string,
   environments: readonly { readonly name: string; readonly production: boolean }[],
 ): { stacks: StackInput[]; notes: string[] } {
-  const stacksDir = join(outdir, "stacks");
   const stacks: StackInput[] = [];
   const notes: string[] = [];
-  for (const name of readdirSync(stacksDir).sort()) {
-    const file = join(stacksDir, name, "cdk.tf.json");
-    if (!existsSync(file)) continue;
+  for (const [name, terraform] of readStacks(outdir)) {
     const environment = environments.find((e) => isStackOf(name, e.name));
     if (!environment) notes.push(`${name} matches no environment file; checked as production (strictest)`);
-    stacks.push({ name, terraform: JSON.parse(readFileSync(file, "utf8")) as object, production: environment?.production ?? true });
+    stacks.push({ name, terraform, production: environment?.production ?? true });
   }
   return { stacks, notes };
 }

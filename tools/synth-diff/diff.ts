@@ -1,7 +1,7 @@
 import { costDiff } from "../cost/diff";
 import { estimateStacks } from "../cost/estimate";
+import { readStacks } from "../synth-output";
 import { compareOutputs } from "./compare";
-import { readStacks } from "./read-output";
 import { findReplacements, typesWithoutEntry } from "./replacements";
 import { findRisks } from "./risks";
 import type { SynthDiff } from "./types";

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** A synth output folder's stacks (`<dir>/stacks/<stack>/cdk.tf.json`), parsed, by stack name in sorted order. */
+/** A synth output folder's stacks (the one reader of that layout for every tool) (`<dir>/stacks/<stack>/cdk.tf.json`), parsed, by stack name in sorted order. */
 export function readStacks(dir: string): Map<string, Record<string, unknown>> {
   const stacksDir = join(dir, "stacks");
   if (!existsSync(stacksDir)) {
