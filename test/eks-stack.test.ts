@@ -1,6 +1,15 @@
 import { interruptionEventRules } from "../lib/spot-interruption/event-patterns";
 import { MESSAGE_RETENTION_SECONDS } from "../lib/spot-interruption/spot-interruption-queue";
-import { environmentFromYaml, fixtureEnvironment, onlyResource, resources, snapshotOf, stackOf, synthEnvironment } from "./helpers";
+import {
+  eksEnvironmentYaml,
+  environmentFromYaml,
+  fixtureEnvironment,
+  onlyResource,
+  resources,
+  snapshotOf,
+  stackOf,
+  synthEnvironment,
+} from "./helpers";
 
 const environment = fixtureEnvironment("prod");
 const stacks = synthEnvironment(environment);
@@ -297,20 +306,10 @@ describe("prod-eks interruption queue, rules and handler role (self-managed spot
 });
 
 describe("an environment with managed spot groups only", () => {
-  const yaml = (extra = "") => `
-repository: test
-aws: { region: eu-west-1, accountId: "111122223333" }
-network:
-  cidr: 10.0.0.0/16
-  availabilityZones: [eu-west-1a, eu-west-1b]
-eks:
-  version: "1.34"
-  adminRoleArns: [arn:aws:iam::111122223333:role/admin]
-  addons: { vpcCni: v1.20.4-eksbuild.1, coredns: v1.12.4-eksbuild.1, kubeProxy: v1.34.1-eksbuild.2, podIdentityAgent: v1.3.9-eksbuild.3 }
-  systemNodeGroup: { instanceTypes: [m6i.large], minSize: 2, maxSize: 3, desiredSize: 2 }
-  managedSpotNodeGroups:
+  const yaml = (extra = "") =>
+    eksEnvironmentYaml(`  managedSpotNodeGroups:
     - { name: spot, instanceTypes: [m5.large, m5a.large, m6i.large], minSize: 0, maxSize: 5, desiredSize: 1 }
-${extra}`;
+${extra}`);
 
   it("has no termination handler, queue, rules, handler role or eks-addons stack", () => {
     const synthesized = synthEnvironment(environmentFromYaml(yaml()));

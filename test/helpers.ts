@@ -43,6 +43,26 @@ export function configuredEnvironments(): EnvironmentConfig[] {
   return loadEnvironments(ENVIRONMENTS_DIR);
 }
 
+/**
+ * A small test environment with an EKS cluster and its system node group; `eksLines` (indented two
+ * spaces, under `eks:`) add the node groups and handler settings a test is about.
+ */
+export function eksEnvironmentYaml(eksLines: string): string {
+  return `
+repository: test
+aws: { region: eu-west-1, accountId: "111122223333" }
+network:
+  cidr: 10.0.0.0/16
+  availabilityZones: [eu-west-1a, eu-west-1b]
+eks:
+  version: "1.34"
+  adminRoleArns: [arn:aws:iam::111122223333:role/admin]
+  addons: { vpcCni: v1.20.4-eksbuild.1, coredns: v1.12.4-eksbuild.1, kubeProxy: v1.34.1-eksbuild.2, podIdentityAgent: v1.3.9-eksbuild.3 }
+  systemNodeGroup: { instanceTypes: [m6i.large], minSize: 2, maxSize: 3, desiredSize: 2 }
+${eksLines}
+`;
+}
+
 /** Validates YAML text as environment `name`; throws with the problems if it is invalid. */
 export function environmentFromYaml(text: string, name = "test"): EnvironmentConfig {
   const result = parseEnvironment(`${name}.yaml`, name, text);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { DRAINED_INSTANCE_STATES, interruptionEventRules } from "../lib/spot-interruption/event-patterns";
 import { runPolicySuite } from "../tools/policy";
 import { matchesPattern } from "./event-pattern-matcher";
-import { environmentFromYaml, policyStacks } from "./helpers";
+import { eksEnvironmentYaml, environmentFromYaml, policyStacks } from "./helpers";
 
 const sample = (name: string) =>
   JSON.parse(readFileSync(join(__dirname, "fixtures", "events", `${name}.json`), "utf8")) as Record<string, unknown>;
@@ -59,21 +59,11 @@ describe("interruption event rules", () => {
 });
 
 describe("a handler with lifecycle heartbeats", () => {
-  const environment = environmentFromYaml(`
-repository: test
-aws: { region: eu-west-1, accountId: "111122223333" }
-network:
-  cidr: 10.0.0.0/16
-  availabilityZones: [eu-west-1a, eu-west-1b]
-eks:
-  version: "1.34"
-  adminRoleArns: [arn:aws:iam::111122223333:role/admin]
-  addons: { vpcCni: v1.20.4-eksbuild.1, coredns: v1.12.4-eksbuild.1, kubeProxy: v1.34.1-eksbuild.2, podIdentityAgent: v1.3.9-eksbuild.3 }
-  systemNodeGroup: { instanceTypes: [m6i.large], minSize: 2, maxSize: 3, desiredSize: 2 }
-  selfManagedSpotNodeGroups:
+  const environment = environmentFromYaml(
+    eksEnvironmentYaml(`  selfManagedSpotNodeGroups:
     - { name: batch, instanceTypes: [c5.xlarge, c5a.xlarge, c6i.xlarge], minSize: 0, maxSize: 10, desiredSize: 0 }
-  terminationHandler: { lifecycleHookTimeoutSeconds: 600, heartbeatIntervalSeconds: 120 }
-`);
+  terminationHandler: { lifecycleHookTimeoutSeconds: 600, heartbeatIntervalSeconds: 120 }`),
+  );
   const stacks = policyStacks(environment);
 
   it("adds the heartbeat call on the cluster's groups and the hook lookup, and passes the policy suite", () => {
