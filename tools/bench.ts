@@ -173,6 +173,8 @@ function stockSetup(): string {
     [
       'import { Construct } from "constructs";',
       'import { App, TerraformStack } from "cdktf";',
+      // The barrel import on purpose: this file is the stock template being measured (issue 11's anchor),
+      // written into its own folder outside the project; project code imports by deep path only.
       'import { provider, vpc } from "@cdktf/provider-aws";',
       "",
       "class MyStack extends TerraformStack {",
