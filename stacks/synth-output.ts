@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type App, TerraformStack } from "cdktf";
+import stringify from "json-stable-stringify";
 import { isStackOf } from "./layers";
 
 /** The part of cdktf's manifest.json this module reads and writes back. */
@@ -26,7 +27,8 @@ export function synthOutput(app: App, unselected: readonly string[] = []): void 
     const written = readManifest(app.outdir);
     if (!written) throw new Error(`unreachable: cdktf wrote no manifest.json in ${app.outdir}`);
     for (const name of kept) written.stacks[name] = previous.stacks[name];
-    writeFileSync(join(app.outdir, "manifest.json"), stableStringify(written));
+    // The library and options cdktf writes manifest.json with, so a selected synth leaves the bytes a full one would.
+    writeFileSync(join(app.outdir, "manifest.json"), stringify(written, { space: 2 }) ?? "");
   }
 }
 
@@ -35,7 +37,7 @@ export function synthOutput(app: App, unselected: readonly string[] = []): void 
  * removed), so the output always equals the configuration, as it does after `cdktf synth`. Folders of
  * current stacks stay, with any `.terraform` a user initialised in them, and so do the folders in `keep`.
  */
-export function pruneStaleStacks(app: App, keep: readonly string[] = []): string[] {
+function pruneStaleStacks(app: App, keep: readonly string[]): void {
   const current = new Set(app.node.children.filter((c) => c instanceof TerraformStack).map((stack) => stack.node.id));
   for (const name of keep) current.add(name);
   const stacksDir = join(app.outdir, "stacks");
@@ -43,11 +45,9 @@ export function pruneStaleStacks(app: App, keep: readonly string[] = []): string
   try {
     existing = readdirSync(stacksDir);
   } catch {
-    return [];
+    return;
   }
-  const stale = existing.filter((name) => !current.has(name)).sort();
-  for (const name of stale) rmSync(join(stacksDir, name), { recursive: true, force: true });
-  return stale;
+  for (const name of existing.filter((name) => !current.has(name))) rmSync(join(stacksDir, name), { recursive: true, force: true });
 }
 
 function readManifest(outdir: string): Manifest | undefined {
@@ -57,23 +57,4 @@ function readManifest(outdir: string): Manifest | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * JSON as cdktf writes manifest.json (json-stable-stringify, 2 spaces: sorted keys, empty arrays and
- * objects on two lines), so a selected synth leaves the bytes a full synth would write.
- */
-export function stableStringify(value: unknown, indent = ""): string {
-  const inner = `${indent}  `;
-  if (Array.isArray(value)) {
-    return `[${value.map((item) => `\n${inner}${stableStringify(item, inner)}`).join(",")}\n${indent}]`;
-  }
-  if (value !== null && typeof value === "object") {
-    const entries = Object.keys(value)
-      .sort()
-      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-      .map((key) => `\n${inner}${JSON.stringify(key)}: ${stableStringify((value as Record<string, unknown>)[key], inner)}`);
-    return `{${entries.join(",")}\n${indent}}`;
-  }
-  return JSON.stringify(value);
 }
