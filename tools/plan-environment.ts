@@ -2,10 +2,9 @@
 // environment, in dependency order (network before the layers that read its outputs).
 // `cdktf diff` takes exactly one stack; this is the one command for a whole environment.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { appCommand } from "./app-command";
-import { type ManifestStack, readStackDocuments, splitStackName } from "./ci/manifest";
+import { type Manifest, type ManifestStack, readManifest, readStackDocuments, splitStackName } from "./ci/manifest";
 import { notDeployed, notPlannedNotice, terraformOutputs, upstreamRequirements } from "./upstream-deployed";
 
 const root = join(__dirname, "..");
@@ -14,7 +13,7 @@ const outdir = process.env.CDKTF_OUTDIR ?? join(root, "cdktf.out");
 /** The stacks of `env` (named `<env>-<layer>`), each after the stacks it depends on. */
 export function stacksInDependencyOrder(stacks: Readonly<Record<string, ManifestStack>>, env: string): string[] {
   const selected = Object.keys(stacks)
-    .filter((name) => name.startsWith(`${env}-`))
+    .filter((name) => splitStackName(name)?.environment === env)
     .sort();
   const ordered: string[] = [];
   const visit = (name: string, path: readonly string[]) => {
@@ -48,9 +47,12 @@ if (require.main === module) {
     const status = run(command, appArgs, root, { ...process.env, CDKTF_OUTDIR: outdir });
     if (status !== 0) process.exit(status);
   }
-  const manifestFile = join(outdir, "manifest.json");
-  if (!existsSync(manifestFile)) fail(`${relative(process.cwd(), manifestFile)} does not exist; run \`npm run synth\` first`);
-  const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as { stacks: Record<string, ManifestStack> };
+  let manifest: Manifest;
+  try {
+    manifest = readManifest(outdir);
+  } catch (error) {
+    fail((error as Error).message);
+  }
   const order = stacksInDependencyOrder(manifest.stacks, env);
   if (order.length === 0) {
     const environments = [...new Set(Object.keys(manifest.stacks).map((name) => splitStackName(name)?.environment ?? name))];

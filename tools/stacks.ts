@@ -4,6 +4,7 @@
 // base branch's: a stack with byte-identical Terraform JSON plans identically, so CI skips its plan.
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { type Manifest, readManifest } from "./ci/manifest";
 
 const outdir = process.env.CDKTF_OUTDIR ?? join(__dirname, "..", "cdktf.out");
 const args = process.argv.slice(2);
@@ -14,14 +15,13 @@ if (sinceFlag >= 0 && !since) {
   process.exit(2);
 }
 const pattern = args.find((arg, index) => !arg.startsWith("--") && index !== sinceFlag + 1) ?? "*";
-const manifestFile = join(outdir, "manifest.json");
-if (!existsSync(manifestFile)) {
-  process.stderr.write(`stacks: ${relative(process.cwd(), manifestFile)} does not exist; run \`npm run synth\` first\n`);
+let manifest: Manifest;
+try {
+  manifest = readManifest(outdir);
+} catch (error) {
+  process.stderr.write(`stacks: ${(error as Error).message}\n`);
   process.exit(2);
 }
-const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as {
-  stacks: Record<string, { workingDirectory: string; synthesizedStackPath: string; dependencies: string[] }>;
-};
 const matcher = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
 const changed = (path: string) => {
   if (!since) return true;
@@ -29,7 +29,7 @@ const changed = (path: string) => {
   return !existsSync(base) || readFileSync(base, "utf8") !== readFileSync(join(outdir, path), "utf8");
 };
 const stacks = Object.entries(manifest.stacks)
-  .filter(([name, stack]) => matcher.test(name) && changed(stack.synthesizedStackPath))
+  .filter(([name, stack]) => matcher.test(name) && changed(join(stack.workingDirectory, "cdk.tf.json")))
   .map(([name, stack]) => ({
     name,
     directory: relative(process.cwd(), join(outdir, stack.workingDirectory)),

@@ -4,13 +4,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Layer } from "../../stacks/environment-stack";
 
-/** Every layer, in dependency order. tsc fails below when stacks/environment-stack.ts gains a layer that is missing here. */
-export const LAYERS = ["network", "ecs", "eks", "eks-addons"] as const satisfies readonly Layer[];
-type MissingLayer = Exclude<Layer, (typeof LAYERS)[number]>;
-const everyLayerListed: [MissingLayer] extends [never] ? true : never = true;
-void everyLayerListed;
+export { LAYERS, splitStackName } from "../../stacks/layers";
 
 export interface ManifestStack {
   readonly workingDirectory: string;
@@ -27,13 +22,6 @@ export interface StackDocument {
   data?: Record<string, Record<string, unknown>>;
   output?: Record<string, unknown>;
   [key: string]: unknown;
-}
-
-/** `<env>-<layer>` split at the longest known layer suffix (`dev-eks-addons` is eks-addons, not eks). */
-export function splitStackName(stack: string): { environment: string; layer: Layer } | undefined {
-  const byLength = [...LAYERS].sort((a, b) => b.length - a.length);
-  const layer = byLength.find((l) => stack.endsWith(`-${l}`) && stack.length > l.length + 1);
-  return layer ? { environment: stack.slice(0, -(layer.length + 1)), layer } : undefined;
 }
 
 /** The backend type a stack keeps its state in (`s3`, `local`, ...); `local` when none is declared (Terraform's default). */

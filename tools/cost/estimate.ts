@@ -1,3 +1,4 @@
+import { splitStackName } from "../../stacks/layers";
 import { fargateLines } from "./fargate";
 import { fixedLines } from "./fixed-lines";
 import { nodeGroupLines } from "./node-groups";
@@ -43,5 +44,5 @@ export function estimateStacks(stacks: ReadonlyMap<string, StackJson>, options: 
 
 /** The environment a stack belongs to: its name without the layer (`prod-eks-addons` -> `prod`). */
 export function environmentOf(stack: string): string {
-  return stack.replace(/-(network|ecs|eks-addons|eks)$/, "");
+  return splitStackName(stack)?.environment ?? stack;
 }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { splitStackName } from "../../stacks/layers";
 import { readStacks } from "../synth-output";
 
 /** One stack of a synth output: its name, the stacks it depends on (manifest.json) and its cdk.tf.json. */
@@ -47,7 +48,7 @@ export function readSynthOutput(outdir: string): StackJson[] {
 
 /**
  * The environment a stack belongs to: the `environment` default tag every stack's AWS provider sets,
- * else the stack name without its last `-<layer>` part.
+ * else the stack name without its `-<layer>` suffix.
  */
 export function environmentOf(stack: StackJson): string {
   const providers = (stack.terraform.provider as Record<string, Block[]> | undefined)?.aws ?? [];
@@ -57,7 +58,7 @@ export function environmentOf(stack: StackJson): string {
       if (typeof env === "string") return env;
     }
   }
-  return stack.name.replace(/-[^-]+$/, "");
+  return splitStackName(stack.name)?.environment ?? stack.name;
 }
 
 /** Every resource and data source of a stack, in a stable order (type, then name). */
