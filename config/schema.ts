@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isTimeZone } from "../lib/ecs/schedule-expression";
 import { sameSizeProblem } from "../lib/eks/instance-types";
 import { systemCapacityProblem } from "../lib/eks/system-workloads";
 import { EXTRA_FLOW_LOG_FIELDS, type FlowLogField } from "../lib/flow-logs/fields";
@@ -168,8 +169,6 @@ const flowLogsSection = z
 /** Kubernetes versions EKS supports (standard or extended support) that this project has been checked against. */
 export const KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34", "1.35"] as const;
 
-const IANA_TIME_ZONES: ReadonlySet<string> = new Set([...Intl.supportedValuesOf("timeZone"), "UTC"]);
-
 const roleArn = z
   .string()
   .regex(
@@ -213,7 +212,7 @@ const scheduleEntry = z
       .describe('When the action runs, as a five-field cron expression in timeZone, e.g. "0 7 * * MON-FRI".'),
     timeZone: z
       .string()
-      .refine((zone) => IANA_TIME_ZONES.has(zone), "must be an IANA time zone such as Europe/Berlin or UTC")
+      .refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin or UTC")
       .describe("IANA time zone of the recurrence, e.g. Europe/Berlin (daylight saving time is followed)."),
     // Required: the provider sends an unset min/max/desired as 0, which would scale the group to nothing.
     minSize: nodeCount("Minimum nodes from this time on. Required: an unset value would be sent as 0.", SCHEDULE_SIZE_REQUIRED),

@@ -206,6 +206,10 @@ describe("eks configuration", () => {
     expect(problemsOf(valid())).toEqual([]);
   });
 
+  it("accepts IANA time zones that ICU lists under another name", () => {
+    expect(problemsOf(edit((e) => (selfManaged(e).schedules[0]!.timeZone = "Asia/Kolkata")))).toEqual([]);
+  });
+
   it.each(cases)("%s", (_name, env, expected) => {
     expect(problemsOf(env)).toEqual(expected);
   });

@@ -342,6 +342,9 @@ describe("schedule expressions", () => {
   it("knows IANA time zones", () => {
     expect(isTimeZone("Europe/Berlin")).toBe(true);
     expect(isTimeZone("UTC")).toBe(true);
+    // IANA names that ICU's own list of canonical zones does not hold
+    expect(isTimeZone("Asia/Kolkata")).toBe(true);
+    expect(isTimeZone("Etc/GMT+9")).toBe(true);
     expect(isTimeZone("Mars/Olympus")).toBe(false);
     expect(isTimeZone("+02:00")).toBe(false);
   });

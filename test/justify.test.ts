@@ -8,11 +8,14 @@ const bucketIn = () => new S3Bucket(new TerraformStack(Testing.app(), "s"), "buc
 const synthesized = (bucket: S3Bucket) => (bucket.node.scope as TerraformStack).toTerraform().resource.aws_s3_bucket.bucket;
 
 describe("justify", () => {
-  it("writes every justification, sorted by rule, into the resource's comment block", () => {
+  it("writes every justification, sorted by rule in code-unit order (never the locale's), into the resource's comment block", () => {
     const bucket = bucketIn();
     justify(bucket, "POL-S3-1", "Replication is not needed for re-creatable diagnostics.");
     justify(bucket, "CKV_AWS_144", "Cross-region replication is not needed for re-creatable diagnostics.");
+    justify(bucket, "CKV2_AWS_62", "Nothing consumes object-created events of this bucket.");
+    // A locale collation puts "_" before "2"; code units (as JSON keys and git diff sort) put "2" first.
     expect(synthesized(bucket)["//"].justifications).toEqual([
+      { rule: "CKV2_AWS_62", reason: "Nothing consumes object-created events of this bucket." },
       { rule: "CKV_AWS_144", reason: "Cross-region replication is not needed for re-creatable diagnostics." },
       { rule: "POL-S3-1", reason: "Replication is not needed for re-creatable diagnostics." },
     ]);
