@@ -6,7 +6,7 @@ import { parse, stringify } from "yaml";
 import { formatProblem } from "../config/errors";
 import { parseEnvironment } from "../config/loader";
 import { runPolicySuite } from "../tools/policy";
-import { FIXTURE_ENVIRONMENTS, FIXTURE_ENVIRONMENTS_DIR, policyStacks, runTs } from "./helpers";
+import { FIXTURE_ENVIRONMENTS, FIXTURE_ENVIRONMENTS_DIR, policyStacks, runApp } from "./helpers";
 
 // Property: every mutation of a shipped environment file either synthesizes (and passes the policy
 // suite) or fails with contract-3 lines `<file>: <field.path>: <message>`, never with a stack trace.
@@ -188,7 +188,7 @@ describe("the CLI with broken environment files", () => {
         join(configDir, "beta.yaml"),
         "repository: 42\nproduction: maybe\naws: { region: mars }\nnetwork: { cidr: 10.1.0.0/16, availabilityZones: [eu-west-1a, eu-west-1b] }\n",
       );
-      const failure = await runTs(["main.ts"], { INFRA_CONFIG_DIR: configDir, CDKTF_OUTDIR: outdir });
+      const failure = await runApp([], { INFRA_CONFIG_DIR: configDir, CDKTF_OUTDIR: outdir });
       expect(failure.code).toBe(1);
       const lines = failure.stderr.trim().split("\n");
       for (const line of lines) expect(line).toMatch(/^\S+\/(alpha|beta)\.yaml: [^:]+: .+/);

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { configuredEnvironments, runTs, synthEnvironment } from "./helpers";
+import { configuredEnvironments, runApp, synthEnvironment } from "./helpers";
 
 // Contract 5: two synths of the same input give identical bytes, through the real entry point.
 
@@ -27,7 +27,7 @@ describe("synth determinism", () => {
     // Both runs at once: the comparison also catches output that depends on timing.
     await Promise.all(
       outdirs.map((outdir) =>
-        runTs(["main.ts"], { CDKTF_OUTDIR: outdir, INFRA_CONFIG_DIR: "" }).then((result) => expect(result).toMatchObject({ code: 0 })),
+        runApp([], { CDKTF_OUTDIR: outdir, INFRA_CONFIG_DIR: "" }).then((result) => expect(result).toMatchObject({ code: 0 })),
       ),
     );
     const [first, second] = outdirs.map((outdir) => filesUnder(outdir)) as [string[], string[]];

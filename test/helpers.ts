@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { loadEnvironments, parseEnvironment } from "../config/loader";
 import type { EnvironmentConfig } from "../config/schema";
 import type { EnvironmentStack } from "../stacks/environment-stack";
+import { appCommand } from "../tools/app-command";
 import type { TerraformJson as StackJson } from "../tools/policy/types";
 
 /** The environments the app synthesizes; tests over them hold for any valid set of files a fork keeps here. */
@@ -14,22 +15,32 @@ export const ENVIRONMENTS_DIR = join(__dirname, "..", "config", "environments");
 export const FIXTURE_ENVIRONMENTS_DIR = join(__dirname, "fixtures", "environments");
 export const FIXTURE_ENVIRONMENTS = ["dev", "prod"] as const;
 
-/**
- * Runs a TypeScript entry point of the project the way cdktf.json runs the app (`node --require
- * ./tools/ts-hook.cjs`: plain node, sources transpiled per content hash). Resolves with the exit code and output, never rejects.
- */
-export function runTs(
-  args: readonly string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
+const ROOT = join(__dirname, "..");
+
+/** The exit code and output of a command; spawned commands here resolve with these and never reject. */
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(command: string, args: readonly string[], env: Record<string, string>): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--require", "./tools/ts-hook.cjs", ...args],
-      { cwd: join(__dirname, ".."), env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile(command, args, { cwd: ROOT, env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env } }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
+}
+
+/** Runs the app exactly as `cdktf synth` does (the app command of cdktf.json); `args` select environments. */
+export function runApp(args: readonly string[] = [], env: Record<string, string> = {}): Promise<RunResult> {
+  const [command, ...appArgs] = appCommand(ROOT);
+  return run(command, [...appArgs, ...args], env);
+}
+
+/** Runs a TypeScript tool of the project on plain node with `tools/ts-hook.cjs` (sources transpiled per content hash). */
+export function runTs(args: readonly string[], env: Record<string, string> = {}): Promise<RunResult> {
+  return run(process.execPath, ["--require", "./tools/ts-hook.cjs", ...args], env);
 }
 
 /** A fixture environment, validated; throws with the problems if it is invalid. */

@@ -15,7 +15,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runTs } from "./helpers";
+import { runApp, runTs } from "./helpers";
 
 const root = join(__dirname, "..");
 const work = mkdtempSync(join(tmpdir(), "synth-path-"));
@@ -61,34 +61,87 @@ function folder(dir: string): Record<string, string> {
 
 describe("the app command of cdktf.json (loader-free, never stale)", () => {
   const app = (JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8")) as { app: string }).app;
+  // A copy of the project's sources with the real node_modules: edits must not touch the worktree.
+  const copy = join(work, "copy");
+  const appCache = join(work, "app-cache");
+  const env = { INFRA_CONFIG_DIR: join(work, "copy-config"), CDKTF_OUTDIR: join(work, "copy-out"), APP_CACHE_DIR: appCache };
+  const cached = (suffix: string) => readdirSync(appCache).filter((name) => name.endsWith(suffix));
+  const vpcOf = () => readFileSync(join(env.CDKTF_OUTDIR, "stacks", "dev-network", "cdk.tf.json"), "utf8");
 
-  it("is plain node with the transpile hook, no tsx or npx process", () => {
-    expect(app).toBe("node --require ./tools/ts-hook.cjs main.ts");
-  });
-
-  it("synthesizes an edit to a .ts file on the next run, even with the old size and modification time", async () => {
-    // A copy of the project's sources with the real node_modules: the edit must not touch the worktree.
-    const copy = join(work, "copy");
-    for (const entry of ["main.ts", "cdktf.json", "package.json", "config", "lib", "stacks", "tools"]) {
+  beforeAll(() => {
+    for (const entry of ["main.ts", "cdktf.json", "package.json", "tsconfig.json", "config", "lib", "stacks", "tools"]) {
       cpSync(join(root, entry), join(copy, entry), { recursive: true });
     }
     symlinkSync(join(root, "node_modules"), join(copy, "node_modules"));
-    const env = { INFRA_CONFIG_DIR: join(work, "copy-config"), CDKTF_OUTDIR: join(work, "copy-out") };
     writeEnvironments(env.INFRA_CONFIG_DIR, ["dev"]);
-    const vpcOf = () => readFileSync(join(env.CDKTF_OUTDIR, "stacks", "dev-network", "cdk.tf.json"), "utf8");
+  });
 
-    expect(await run(app, copy, env)).toMatchObject({ code: 0 });
-    expect(vpcOf()).toContain('"managed-by": "cdktf"');
-
-    const source = join(copy, "stacks", "environment-stack.ts");
+  /** Rewrites a source of the copy keeping its size and modification time, so only its content tells. */
+  function editKeepingStat(relative: string, from: string, to: string): void {
+    const source = join(copy, relative);
     const before = statSync(source);
     const text = readFileSync(source, "utf8");
-    expect(text).toContain('"managed-by": "cdktf"');
-    writeFileSync(source, text.replace('"managed-by": "cdktf"', '"managed-by": "cdkXX"'));
+    expect(text).toContain(from);
+    expect(to.length).toBe(from.length);
+    writeFileSync(source, text.replace(from, to));
     utimesSync(source, before.atime, before.mtime);
+  }
 
-    expect(await run(app, copy, env)).toMatchObject({ code: 0 });
+  it("is plain node running the bundled app: no tsx, npx or loader process", () => {
+    expect(app).toBe("node --disable-warning=DEP0044 tools/app.cjs");
+  });
+
+  it("builds the bundle once, reuses it and its code cache, and rebuilds on an edit with the old size and modification time", async () => {
+    expect(await run(app, copy, env)).toMatchObject({ code: 0, stderr: "" });
+    expect(vpcOf()).toContain('"managed-by": "cdktf"');
+    expect([cached(".js").length, cached(".cache").length]).toEqual([1, 1]);
+    const [bundle] = cached(".js");
+    const codeCache = statSync(join(appCache, cached(".cache")[0]!)).mtimeMs;
+
+    expect(await run(app, copy, env)).toMatchObject({ code: 0, stderr: "" });
+    expect(cached(".js")).toEqual([bundle]);
+    expect(statSync(join(appCache, cached(".cache")[0]!)).mtimeMs).toBe(codeCache);
+
+    editKeepingStat("stacks/environment-stack.ts", '"managed-by": "cdktf"', '"managed-by": "cdkXX"');
+    expect(await run(app, copy, env)).toMatchObject({ code: 0, stderr: "" });
     expect(vpcOf()).toContain('"managed-by": "cdkXX"');
+    expect(cached(".js")).toHaveLength(2);
+  }, 60_000);
+
+  it("reports an error thrown in the sources at its .ts line, and a syntax error as the bundler's one line", async () => {
+    const relative = "stacks/environment-stack.ts";
+    const file = join(copy, relative);
+    const original = readFileSync(file, "utf8");
+    const lines = original.split("\n");
+    const at = lines.findIndex((line) => line.startsWith("export const REQUIRED_TERRAFORM_VERSION"));
+    lines.splice(at, 0, 'if (process.env.APP_TEST_THROW) throw new Error("thrown in the sources");');
+    writeFileSync(file, lines.join("\n"));
+    try {
+      const thrown = await run(app, copy, { ...env, APP_TEST_THROW: "1" });
+      expect(thrown.code).toBe(1);
+      // Reported as Node reports an uncaught error, minus the quoted source line (a bundle's line is a whole module).
+      expect(thrown.stderr.split("\n")[0]).toBe("Error: thrown in the sources");
+      expect(thrown.stderr).toContain(`${file}:${at + 1}:`);
+
+      writeFileSync(file, `${original}\nconst broken = ;\n`);
+      const syntax = await run(app, copy, env);
+      expect(syntax.code).toBe(1);
+      expect(syntax.stderr).toMatch(/stacks\/environment-stack\.ts:\d+:\d+: ERROR: Unexpected ";"/);
+      expect(syntax.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      writeFileSync(file, original);
+    }
+  }, 60_000);
+
+  it("writes the same bytes as the sources run unbundled (transpile hook), for the configured environments", async () => {
+    const bundled = join(work, "bundled-out");
+    const unbundled = join(work, "unbundled-out");
+    const [hooked, direct] = await Promise.all([
+      runTs(["main.ts"], { CDKTF_OUTDIR: unbundled }),
+      run(app, root, { CDKTF_OUTDIR: bundled, APP_CACHE_DIR: join(work, "app-cache-root") }),
+    ]);
+    expect([hooked.code, direct.code]).toEqual([0, 0]);
+    expect(folder(bundled)).toEqual(folder(unbundled));
   }, 60_000);
 
   it("transpiles per content: an unchanged file hits the cache, a changed one gets a new entry", async () => {
@@ -118,24 +171,24 @@ describe("stack selection (npm run synth -- <env>)", () => {
   beforeAll(() => writeEnvironments(configDir, ["dev", "prod"]));
 
   it("rewrites only the selected environment and leaves the folder as a full synth writes it", async () => {
-    expect((await runTs(["main.ts"], env)).code).toBe(0);
+    expect((await runApp([], env)).code).toBe(0);
     const full = folder(outdir);
     expect(Object.keys(full).filter((file) => file.endsWith("cdk.tf.json"))).toEqual([
       "stacks/dev-network/cdk.tf.json",
       "stacks/prod-network/cdk.tf.json",
     ]);
 
-    expect((await runTs(["main.ts", "dev"], env)).code).toBe(0);
+    expect((await runApp(["dev"], env)).code).toBe(0);
     expect(folder(outdir)).toEqual(full);
-    expect((await runTs(["main.ts"], { ...env, INFRA_ENVIRONMENTS: "prod" })).code).toBe(0);
+    expect((await runApp([], { ...env, INFRA_ENVIRONMENTS: "prod" })).code).toBe(0);
     expect(folder(outdir)).toEqual(full);
   }, 60_000);
 
   it("still removes the output of a deleted environment, and keeps the unselected one", async () => {
     writeEnvironments(configDir, ["qa"], 40);
-    expect((await runTs(["main.ts"], env)).code).toBe(0);
+    expect((await runApp([], env)).code).toBe(0);
     unlinkSync(join(configDir, "qa.yaml"));
-    expect((await runTs(["main.ts", "dev"], env)).code).toBe(0);
+    expect((await runApp(["dev"], env)).code).toBe(0);
     expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["dev-network", "prod-network"]);
     const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: object };
     expect(Object.keys(manifest.stacks).sort()).toEqual(["dev-network", "prod-network"]);
@@ -143,7 +196,7 @@ describe("stack selection (npm run synth -- <env>)", () => {
 
   it("refuses an unknown environment in the error format, writing nothing", async () => {
     const fresh = join(work, "select-none");
-    const result = await runTs(["main.ts", "dev", "stage"], { ...env, CDKTF_OUTDIR: fresh });
+    const result = await runApp(["dev", "stage"], { ...env, CDKTF_OUTDIR: fresh });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('command line: (selection): there is no environment "stage"; environments: dev, prod\n');
     expect(existsSync(fresh)).toBe(false);

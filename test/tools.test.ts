@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stacksInDependencyOrder } from "../tools/plan-environment";
-import { FIXTURE_ENVIRONMENTS_DIR, runTs } from "./helpers";
+import { FIXTURE_ENVIRONMENTS_DIR, runApp, runTs } from "./helpers";
 
 const work = mkdtempSync(join(tmpdir(), "tools-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -23,11 +23,11 @@ describe("main.ts output folder", () => {
       );
     }
     const env = { INFRA_CONFIG_DIR: configDir, CDKTF_OUTDIR: outdir };
-    expect((await runTs(["main.ts"], env)).code).toBe(0);
+    expect((await runApp([], env)).code).toBe(0);
     const before = readdirSync(join(outdir, "stacks"));
     expect(before.some((name) => name.startsWith("prod-"))).toBe(true);
     unlinkSync(join(configDir, "prod.yaml"));
-    expect((await runTs(["main.ts"], env)).code).toBe(0);
+    expect((await runApp([], env)).code).toBe(0);
     expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(before.filter((name) => name.startsWith("dev-")).sort());
   }, 30_000);
 });
@@ -108,10 +108,10 @@ describe("npm run stacks -- --changed-since <base-outdir> (CI's plan matrix on p
       );
     write("dev", "10.20.0.0/16");
     write("prod", "10.30.0.0/16");
-    expect((await runTs(["main.ts"], { INFRA_CONFIG_DIR: configDir, CDKTF_OUTDIR: base })).code).toBe(0);
+    expect((await runApp([], { INFRA_CONFIG_DIR: configDir, CDKTF_OUTDIR: base })).code).toBe(0);
     write("prod", "10.31.0.0/16");
     write("qa", "10.40.0.0/16");
-    expect((await runTs(["main.ts"], { INFRA_CONFIG_DIR: configDir, CDKTF_OUTDIR: head })).code).toBe(0);
+    expect((await runApp([], { INFRA_CONFIG_DIR: configDir, CDKTF_OUTDIR: head })).code).toBe(0);
     const result = await runTs(["tools/stacks.ts", "--changed-since", base], { CDKTF_OUTDIR: head });
     expect(result.code).toBe(0);
     expect((JSON.parse(result.stdout) as { name: string }[]).map((s) => s.name)).toEqual(["prod-network", "qa-network"]);

@@ -9,6 +9,7 @@ const { createHash } = require("node:crypto");
 const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
+const { installStackTraces } = require("./stack-traces.cjs");
 
 const cacheRoot = process.env.TS_HOOK_CACHE_DIR || path.join(__dirname, "..", "node_modules", ".cache", "ts-hook");
 const swcVersion = require("@swc/core/package.json").version;
@@ -47,9 +48,8 @@ function compile(source, filename) {
 
 Module.enableCompileCache?.(path.join(cacheRoot, "v8"));
 
-/** Transpiled code by file, for mapping stack frames back to the .ts lines (maps built on first use). */
+/** Transpiled code by file, for mapping stack frames back to the .ts lines (tools/stack-traces.cjs). */
 const compiled = new Map();
-const sourceMaps = new Map();
 
 Module._extensions[".ts"] = (module, filename) => {
   const code = compile(fs.readFileSync(filename, "utf8"), filename);
@@ -57,38 +57,9 @@ Module._extensions[".ts"] = (module, filename) => {
   module._compile(code, filename);
 };
 
-/** `file:line:column` of a frame in a transpiled file, as the line and column of its .ts source. */
-function originalPosition(file, line, column) {
-  if (!sourceMaps.has(file)) {
-    const match = /\/\/# sourceMappingURL=data:application\/json;base64,(\S+)\s*$/.exec(compiled.get(file) ?? "");
-    sourceMaps.set(file, match ? new Module.SourceMap(JSON.parse(Buffer.from(match[1], "base64").toString("utf8"))) : undefined);
-  }
-  const entry = sourceMaps.get(file)?.findEntry(line - 1, column - 1);
-  return entry && "originalLine" in entry ? `${file}:${entry.originalLine + 1}:${entry.originalColumn + 1}` : `${file}:${line}:${column}`;
-}
-
-function formatFrame(frame) {
-  const file = frame.getFileName();
-  const text = String(frame);
-  if (!file || !compiled.has(file)) return text;
-  const at = `${file}:${frame.getLineNumber()}:${frame.getColumnNumber()}`;
-  return text.replace(at, () => originalPosition(file, frame.getLineNumber(), frame.getColumnNumber()));
-}
-
-// Errors print Node's format with frames mapped to the .ts lines (the transpiled lines differ). cdktf
-// also records a full stack trace (Error.stackTraceLimit lifted to infinity) for every token it creates,
-// into a plain object, only to quote it if the token later fails to resolve; formatting those took 23 %
-// of a 200-service synth's CPU, so they stay empty unless CDKTF_TOKEN_TRACES=1. With --enable-source-maps
-// Node does all of this itself.
-if (!process.sourceMapsEnabled) {
-  const nodeDefault = Error.prepareStackTrace;
-  const tokenTraces = Boolean(process.env.CDKTF_TOKEN_TRACES);
-  Error.prepareStackTrace = (error, frames) => {
-    if (!(error instanceof Error) && !tokenTraces) return "";
-    if (nodeDefault && !frames.some((frame) => compiled.has(frame.getFileName()))) return nodeDefault(error, frames);
-    const head = error instanceof Error ? Error.prototype.toString.call(error) : "Trace";
-    return `${head}${frames.map((frame) => `\n    at ${formatFrame(frame)}`).join("")}`;
-  };
-}
+installStackTraces((file) => {
+  const match = /\/\/# sourceMappingURL=data:application\/json;base64,(\S+)\s*$/.exec(compiled.get(file) ?? "");
+  return match ? JSON.parse(Buffer.from(match[1], "base64").toString("utf8")) : undefined;
+});
 
 module.exports = { compile, cacheRoot, optionsKey };

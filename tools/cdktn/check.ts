@@ -3,11 +3,13 @@
 // it, and compares the two outputs resource by resource (docs/cdktn-migration.md). Exit 1 on any
 // difference that is not a provider or framework version string. Slow (an npm install on first use),
 // so it is not part of npm test; the comparison itself is tested on fixtures (test/cdktn-compare.test.ts).
+
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { appCommand } from "../app-command";
 import { compareOutputs, countResources, formatReport, readOutput } from "./compare";
 
 const root = join(__dirname, "..", "..");
@@ -38,17 +40,21 @@ function main(): void {
   const work = mkdtempSync(join(tmpdir(), "check-cdktn-"));
   try {
     const env = { ...process.env, CHECKPOINT_DISABLE: "1" };
-    const hookArgs = ["--require", "./tools/ts-hook.cjs", "main.ts"];
+    // Both synthesize with the app command of cdktf.json (tools/app.cjs), as `cdktf synth` and `cdktn synth` do.
+    const synth = (dir: string, outdir: string) => {
+      const [command, ...args] = appCommand(dir);
+      execFileSync(command, args, { cwd: dir, env: { ...env, CDKTF_OUTDIR: outdir }, stdio: "inherit" });
+    };
 
     step("synthesize with cdktf");
-    execFileSync(process.execPath, hookArgs, { cwd: root, env: { ...env, CDKTF_OUTDIR: join(work, "cdktf-out") }, stdio: "inherit" });
+    synth(root, join(work, "cdktf-out"));
 
     step("copy the project and swap packages and imports");
     const copy = join(work, "copy");
     for (const entry of ["main.ts", "cdktf.json", "config", "lib", "stacks"])
       cpSync(join(root, entry), join(copy, entry), { recursive: true });
     mkdirSync(join(copy, "tools"));
-    cpSync(join(root, "tools", "ts-hook.cjs"), join(copy, "tools", "ts-hook.cjs"));
+    for (const tool of ["app.cjs", "stack-traces.cjs"]) cpSync(join(root, "tools", tool), join(copy, "tools", tool));
     for (const file of readdirSync(copy, { recursive: true }).map(String)) {
       if (file.endsWith(".ts")) writeFileSync(join(copy, file), swapImports(readFileSync(join(copy, file), "utf8")));
     }
@@ -63,7 +69,7 @@ function main(): void {
     execFileSync(join(root, "node_modules", ".bin", "tsc"), ["--noEmit", "-p", copy], { stdio: "inherit" });
 
     step("synthesize with cdktn");
-    execFileSync(process.execPath, hookArgs, { cwd: copy, env: { ...env, CDKTF_OUTDIR: join(work, "cdktn-out") }, stdio: "inherit" });
+    synth(copy, join(work, "cdktn-out"));
 
     // cdktn-cli 0.24 requires Node >= 22.19 (engines); on Node 20 it crashes at start (markAsUncloneable).
     const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
@@ -108,11 +114,11 @@ function installDependencies(): string {
     dependencies[swap?.name ?? name] = swap?.version ?? version;
   }
   const cli = PACKAGE_SWAP["cdktf-cli"]!;
-  // The CLI for `cdktn synth`, the transpiler the app command uses, Node's types for tsc.
+  // The CLI for `cdktn synth`, the bundler the app command uses, Node's types for tsc.
   Object.assign(dependencies, {
     cdktf: `npm:${PACKAGE_SWAP.cdktf!.name}@${PACKAGE_SWAP.cdktf!.version}`,
     [cli.name]: cli.version,
-    "@swc/core": pkg.devDependencies["@swc/core"]!,
+    esbuild: pkg.devDependencies.esbuild!,
     "@types/node": pkg.devDependencies["@types/node"]!,
   });
   const key = Object.entries(dependencies)
