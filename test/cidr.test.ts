@@ -57,6 +57,26 @@ describe("parseCidr", () => {
     expect(parseCidr("10.1.2.3/16")).toBe('"10.1.2.3/16" has host bits set; the network address is 10.1.0.0/16');
   });
 
+  it.each([
+    "010.0.0.0/16",
+    "10.0.0/16",
+    "0x0a.0.0.0/16",
+    " 10.0.0.0/16",
+    "10.0.0.0/16 ",
+    "10.0.0.0/-1",
+    "256.0.0.0/8",
+    "4294967295/0",
+    "10.0.0.0",
+  ])("refuses %j: only four decimal octets and a prefix 0-32", (text) => {
+    expect(parseCidr(text)).toBe(`"${text}" is not an IPv4 CIDR block such as 10.0.0.0/16`);
+  });
+
+  it("gives the bounds of a block, from /0 to /32", () => {
+    expect(parseCidr("0.0.0.0/0")).toEqual({ cidr: "0.0.0.0/0", prefix: 0, first: 0n, last: 4294967295n });
+    expect(parseCidr("10.1.2.3/32")).toEqual({ cidr: "10.1.2.3/32", prefix: 32, first: 167838211n, last: 167838211n });
+    expect(parseCidr("172.16.0.0/12")).toEqual({ cidr: "172.16.0.0/12", prefix: 12, first: 2886729728n, last: 2887778303n });
+  });
+
   it("detects overlap at the edges only when blocks share an address", () => {
     const [a, b, c] = ["10.0.0.0/24", "10.0.1.0/24", "10.0.0.128/25"].map(parseCidr) as Exclude<ReturnType<typeof parseCidr>, string>[];
     expect(overlaps(a!, b!)).toBe(false);
