@@ -108,6 +108,23 @@ describe("the app command of cdktf.json (loader-free, never stale)", () => {
     expect(cached(".js")).toHaveLength(2);
   }, 60_000);
 
+  it("prunes what earlier builds left: records of deleted folders, and old bundles no record uses", async () => {
+    const cache = join(work, "app-cache-prune");
+    mkdirSync(cache);
+    const hourAgo = new Date(Date.now() - 60 * 60 * 1000);
+    const leftover = ["app-0ld.js", "app-0ld.js.map", "app-0ld.v8-1.cache", "app-gone.json"];
+    writeFileSync(join(cache, "app-gone.json"), JSON.stringify({ root: join(work, "deleted-worktree"), bundle: "app-0ld.js" }));
+    for (const name of leftover.slice(0, 3)) writeFileSync(join(cache, name), "");
+    writeFileSync(join(cache, "app-young.js"), "");
+    for (const name of leftover) utimesSync(join(cache, name), hourAgo, hourAgo);
+
+    expect(await run(app, copy, { ...env, APP_CACHE_DIR: cache })).toMatchObject({ code: 0, stderr: "" });
+    const left = readdirSync(cache);
+    expect(left.filter((name) => leftover.includes(name))).toEqual([]);
+    expect(left).toContain("app-young.js");
+    expect(left.filter((name) => name.endsWith(".json"))).toHaveLength(1);
+  }, 60_000);
+
   it("reports an error thrown in the sources at its .ts line, and a syntax error as the bundler's one line", async () => {
     const relative = "stacks/environment-stack.ts";
     const file = join(copy, relative);

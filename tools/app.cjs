@@ -11,6 +11,7 @@ const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
 const vm = require("node:vm");
+const { writeCacheFile } = require("./cache-file.cjs");
 const { installStackTraces } = require("./stack-traces.cjs");
 
 const root = path.join(__dirname, "..");
@@ -34,18 +35,6 @@ const recordFile = path.join(cacheDir, `app-${sha256(root).slice(0, 16)}.json`);
 
 function sha256(text) {
   return createHash("sha256").update(text).digest("hex");
-}
-
-/** Write then rename: a concurrent run sees the whole file or none. An unwritable cache only costs speed. */
-function writeCacheFile(file, data) {
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const partial = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(partial, data);
-    fs.renameSync(partial, file);
-  } catch {
-    // built again next time
-  }
 }
 
 /** The identity of a node_modules file: packages are replaced, not edited, so size and mtime tell a change. */
@@ -124,6 +113,7 @@ async function buildBundle() {
   writeCacheFile(bundle, code);
   const inputs = Object.keys(result.metafile.inputs);
   const record = {
+    root,
     buildKey,
     bundle: name,
     encoding,
@@ -131,7 +121,35 @@ async function buildBundle() {
     dependencies: Object.fromEntries(inputs.filter(isDependency).map((file) => [file, stamp(file)])),
   };
   writeCacheFile(recordFile, JSON.stringify(record));
+  pruneCache();
   return { bundle, code: Buffer.from(code).toString(encoding) };
+}
+
+/**
+ * Every edit leaves a bundle behind (13 MB with its map and code cache): after a build, removes the
+ * records of project folders that no longer exist (temporary worktrees) and bundles no record uses that
+ * are over ten minutes old (younger ones may belong to a build running in parallel).
+ */
+function pruneCache() {
+  const inUse = new Set();
+  const names = fs.readdirSync(cacheDir);
+  for (const name of names.filter((n) => n.endsWith(".json"))) {
+    try {
+      const other = JSON.parse(fs.readFileSync(path.join(cacheDir, name), "utf8"));
+      if (fs.existsSync(other.root)) inUse.add(other.bundle.slice(0, -3));
+      else fs.rmSync(path.join(cacheDir, name), { force: true });
+    } catch {
+      // written by a concurrent run, or not a record: left alone
+    }
+  }
+  const cutoff = Date.now() - 10 * 60 * 1000;
+  for (const name of names.filter((n) => !n.endsWith(".json") && !inUse.has(n.split(".")[0]))) {
+    try {
+      if (fs.statSync(path.join(cacheDir, name)).mtimeMs < cutoff) fs.rmSync(path.join(cacheDir, name), { force: true });
+    } catch {
+      // removed by a concurrent run
+    }
+  }
 }
 
 /**
@@ -149,7 +167,14 @@ function runBundle(bundle, code) {
   }
   const script = new vm.Script(Module.wrap(code), { filename: bundle, cachedData });
   if (!cachedData || script.cachedDataRejected) process.once("exit", () => writeCacheFile(cacheFile, script.createCachedData()));
-  installStackTraces((file) => (file === bundle ? JSON.parse(fs.readFileSync(`${bundle}.map`, "utf8")) : undefined));
+  installStackTraces((file) => {
+    if (file !== bundle) return undefined;
+    try {
+      return JSON.parse(fs.readFileSync(`${bundle}.map`, "utf8"));
+    } catch {
+      return undefined; // map pruned meanwhile: frames keep the bundle's positions
+    }
+  });
   const main = new Module(entry, null);
   main.filename = entry;
   main.paths = Module._nodeModulePaths(root);

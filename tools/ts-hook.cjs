@@ -9,6 +9,7 @@ const { createHash } = require("node:crypto");
 const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
+const { writeCacheFile } = require("./cache-file.cjs");
 const { installStackTraces } = require("./stack-traces.cjs");
 
 const cacheRoot = process.env.TS_HOOK_CACHE_DIR || path.join(__dirname, "..", "node_modules", ".cache", "ts-hook");
@@ -33,16 +34,7 @@ function compile(source, filename) {
   }
   swc ??= require("@swc/core");
   const { code } = swc.transformSync(source, { ...options, filename, swcrc: false, configFile: false });
-  // Write then rename: a concurrent run sees the whole file or none. A cache that cannot be written
-  // (read-only checkout) only costs speed.
-  try {
-    fs.mkdirSync(path.dirname(cached), { recursive: true });
-    const partial = `${cached}.${process.pid}.tmp`;
-    fs.writeFileSync(partial, code);
-    fs.renameSync(partial, cached);
-  } catch {
-    // transpiled again next time
-  }
+  writeCacheFile(cached, code);
   return code;
 }
 

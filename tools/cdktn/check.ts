@@ -54,7 +54,7 @@ function main(): void {
     for (const entry of ["main.ts", "cdktf.json", "config", "lib", "stacks"])
       cpSync(join(root, entry), join(copy, entry), { recursive: true });
     mkdirSync(join(copy, "tools"));
-    for (const tool of ["app.cjs", "stack-traces.cjs"]) cpSync(join(root, "tools", tool), join(copy, "tools", tool));
+    for (const tool of ["app.cjs", "cache-file.cjs", "stack-traces.cjs"]) cpSync(join(root, "tools", tool), join(copy, "tools", tool));
     for (const file of readdirSync(copy, { recursive: true }).map(String)) {
       if (file.endsWith(".ts")) writeFileSync(join(copy, file), swapImports(readFileSync(join(copy, file), "utf8")));
     }
