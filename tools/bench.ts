@@ -18,7 +18,7 @@ import { writeScaledEnvironments } from "./bench/generate";
 const root = join(__dirname, "..");
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const testRuns = Number(process.env.BENCH_TEST_RUNS ?? 1);
-const hook: { compile(source: string, filename: string): string } = require("./ts-hook.cjs");
+const { transpile }: { transpile(source: string, filename: string): string } = require("./transpile.cjs");
 const work = mkdtempSync(join(tmpdir(), "bench-"));
 
 interface Measurement {
@@ -114,7 +114,7 @@ function floorScript(): string {
   const dir = join(root, "node_modules", ".cache", "bench");
   mkdirSync(dir, { recursive: true });
   const target = join(dir, "floor.js");
-  writeFileSync(target, hook.compile(readFileSync(source, "utf8"), source));
+  writeFileSync(target, transpile(readFileSync(source, "utf8"), source));
   return target;
 }
 

@@ -54,7 +54,7 @@ function main(): void {
     for (const entry of ["main.ts", "cdktf.json", "config", "lib", "stacks"])
       cpSync(join(root, entry), join(copy, entry), { recursive: true });
     mkdirSync(join(copy, "tools"));
-    for (const tool of ["app.cjs", "cache-file.cjs", "stack-traces.cjs"]) cpSync(join(root, "tools", tool), join(copy, "tools", tool));
+    for (const tool of ["app.cjs", "stack-traces.cjs", "transpile.cjs"]) cpSync(join(root, "tools", tool), join(copy, "tools", tool));
     for (const file of readdirSync(copy, { recursive: true }).map(String)) {
       if (file.endsWith(".ts")) writeFileSync(join(copy, file), swapImports(readFileSync(join(copy, file), "utf8")));
     }
@@ -114,11 +114,12 @@ function installDependencies(): string {
     dependencies[swap?.name ?? name] = swap?.version ?? version;
   }
   const cli = PACKAGE_SWAP["cdktf-cli"]!;
-  // The CLI for `cdktn synth`, the bundler the app command uses, Node's types for tsc.
+  // The CLI for `cdktn synth`, the bundler and transpiler the app command uses, Node's types for tsc.
   Object.assign(dependencies, {
     cdktf: `npm:${PACKAGE_SWAP.cdktf!.name}@${PACKAGE_SWAP.cdktf!.version}`,
     [cli.name]: cli.version,
     esbuild: pkg.devDependencies.esbuild!,
+    "@swc/core": pkg.devDependencies["@swc/core"]!,
     "@types/node": pkg.devDependencies["@types/node"]!,
   });
   const key = Object.entries(dependencies)
