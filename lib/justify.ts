@@ -1,5 +1,5 @@
 import type { TerraformResource } from "cdktf";
-import { byCodeUnits } from "./order";
+import { compareText } from "./order";
 import { PropsError } from "./validation";
 
 /** A written reason why a resource does not follow a checkov check or a policy-suite rule. */
@@ -25,7 +25,7 @@ export function justify(resource: TerraformResource, rule: string, reason: strin
   }
   const list = justified.get(resource) ?? [];
   list.push({ rule, reason: reason.trim() });
-  list.sort((a, b) => byCodeUnits(a.rule, b.rule));
+  list.sort((a, b) => compareText(a.rule, b.rule));
   justified.set(resource, list);
   resource.addOverride("//.justifications", list);
 }

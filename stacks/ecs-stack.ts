@@ -17,7 +17,7 @@ import { NlbServiceTarget } from "../lib/load-balancer/nlb-service-target";
 import { RateLimitWebAcl } from "../lib/load-balancer/rate-limit-web-acl";
 import type { ServiceTarget } from "../lib/load-balancer/service-target";
 import { SharedAlb } from "../lib/load-balancer/shared-alb";
-import { byCodeUnits } from "../lib/order";
+import { compareText } from "../lib/order";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 import type { NetworkOutputs } from "./network-stack";
 
@@ -109,7 +109,7 @@ export class EcsStack extends EnvironmentStack {
       }
     }
 
-    for (const [name, settings] of Object.entries(ecs.services).sort(([a], [b]) => byCodeUnits(a, b))) {
+    for (const [name, settings] of Object.entries(ecs.services).sort(([a], [b]) => compareText(a, b))) {
       this.addService(name, settings, ecs, network);
     }
   }

@@ -5,6 +5,7 @@
 import { appendFileSync } from "node:fs";
 import { loadEnvironmentsOrExit } from "../config/loader";
 import type { EnvironmentConfig } from "../config/schema";
+import { compareText } from "../lib/order";
 
 export interface DeployEntry {
   readonly environment: string;
@@ -31,7 +32,7 @@ export function deployPlan(environments: readonly EnvironmentConfig[], only?: st
         `${e.name} is not deployed by CI: it keeps its state in local files (no state section in ${e.file}); add state.bucket to deploy it from CI`,
     );
   const entry = (e: EnvironmentConfig): DeployEntry => ({ environment: e.name, region: e.aws.region });
-  const deployable = selected.filter((e) => e.state).sort((a, b) => a.name.localeCompare(b.name));
+  const deployable = selected.filter((e) => e.state).sort((a, b) => compareText(a.name, b.name));
   return {
     nonProduction: deployable.filter((e) => !e.production).map(entry),
     production: deployable.filter((e) => e.production).map(entry),

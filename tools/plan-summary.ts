@@ -5,6 +5,7 @@
 //     the Markdown comment over every stack, in layer order; stacks without a result are named, never dropped
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { compareText } from "../lib/order";
 import { LAYERS, splitStackName } from "./ci/manifest";
 import { failureLine, type ScanResult } from "./scan/classify";
 
@@ -90,7 +91,7 @@ function order(stack: string): [number, string] {
 function byLayerThenEnvironment(a: StackPlanResult, b: StackPlanResult): number {
   const [la, ea] = order(a.stack);
   const [lb, eb] = order(b.stack);
-  return la - lb || ea.localeCompare(eb);
+  return la - lb || compareText(ea, eb);
 }
 
 /** Every expected stack's result; stacks with no result file (a job that did not finish) become "no-result". */

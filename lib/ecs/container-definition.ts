@@ -1,7 +1,7 @@
 // The container definition ECS reads from the task definition's JSON string. Typed here and
 // serialized with a fixed key order, so the synthesized JSON is deterministic and tests (and the
 // policy suite, which checkov cannot replace here) parse and assert it.
-import { byCodeUnits } from "../order";
+import { compareText } from "../order";
 
 export interface ContainerDefinition {
   readonly name: string;
@@ -29,8 +29,8 @@ export function containerDefinitionsJson(definitions: readonly ContainerDefiniti
       essential: d.essential,
       ...(d.command ? { command: d.command } : {}),
       portMappings: d.portMappings,
-      environment: [...d.environment].sort((a, b) => byCodeUnits(a.name, b.name)),
-      secrets: [...d.secrets].sort((a, b) => byCodeUnits(a.name, b.name)),
+      environment: [...d.environment].sort((a, b) => compareText(a.name, b.name)),
+      secrets: [...d.secrets].sort((a, b) => compareText(a.name, b.name)),
       readonlyRootFilesystem: d.readonlyRootFilesystem,
       ...(d.mountPoints.length ? { mountPoints: d.mountPoints } : {}),
       privileged: d.privileged,
@@ -39,7 +39,7 @@ export function containerDefinitionsJson(definitions: readonly ContainerDefiniti
       linuxParameters: d.linuxParameters,
       logConfiguration: {
         logDriver: d.logConfiguration.logDriver,
-        options: Object.fromEntries(Object.entries(d.logConfiguration.options).sort(([a], [b]) => byCodeUnits(a, b))),
+        options: Object.fromEntries(Object.entries(d.logConfiguration.options).sort(([a], [b]) => compareText(a, b))),
       },
     })),
   );

@@ -1,3 +1,4 @@
+import { compareText } from "../../lib/order";
 import type { Body, StackJson } from "./types";
 
 /** Resource blocks of a stack by type, then by Terraform name. */
@@ -7,7 +8,7 @@ export const resourcesOf = (stack: StackJson): Resources => (stack.resource ?? {
 
 /** Bodies of one resource type, in name order. */
 export function bodies(resources: Resources, type: string): [string, Body][] {
-  return Object.entries(resources[type] ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.entries(resources[type] ?? {}).sort(([a], [b]) => compareText(a, b));
 }
 
 /** The resource name a `${type.name.attribute}` reference points to, or undefined. */

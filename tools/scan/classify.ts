@@ -1,3 +1,4 @@
+import { compareText } from "../../lib/order";
 /**
  * Pure classification of a checkov result against the synthesized stacks.
  *
@@ -275,7 +276,7 @@ export function classify(checkovOutput: unknown, stacks: StackInput[]): ScanResu
     errors.push(`${stack ? `${stack.name}: ` : ""}checkov could not parse ${file}`);
   }
 
-  for (const stack of [...stacks].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const stack of [...stacks].sort((a, b) => compareText(a.name, b.name))) {
     const { blocks, errors: justificationErrors } = collectBlocks(stack.name, stack.document);
     errors.push(...justificationErrors);
     const ranges = stack.scannedText !== undefined ? blockLineRanges(stack.scannedText) : undefined;
@@ -411,7 +412,7 @@ export function buildBaseline(stack: StackInput, result: ScanResult, file = "/cd
     }
   }
   const findings = [...byResource.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([resource, ids]) => ({ resource, check_ids: [...ids].sort() }));
   return { failed_checks: findings.length ? [{ file, findings }] : [] };
 }

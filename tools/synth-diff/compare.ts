@@ -1,5 +1,6 @@
 import diff from "microdiff";
-import { compareText, itemsOf } from "./items";
+import { compareText } from "../../lib/order";
+import { itemsOf } from "./items";
 import { findRenames, movesDeclared, withMovesApplied } from "./renames";
 import type { AttributeChange, Block, ChangedItem, Path, StackDiff } from "./types";
 

@@ -1,3 +1,4 @@
+import { compareText } from "../../lib/order";
 import { parseJsonStrings } from "./json-strings";
 import type { Block, Item } from "./types";
 
@@ -35,9 +36,4 @@ export function itemsOf(terraform: Record<string, unknown>): Map<string, Item> {
 function justificationsOf(meta: unknown): Record<string, string> {
   const list = (meta as { justifications?: Justification[] } | undefined)?.justifications ?? [];
   return Object.fromEntries(list.map((j) => [j.rule ?? "?", j.reason ?? ""]));
-}
-
-/** Code-point order: the same on every machine and locale (deterministic reports). */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,4 +1,4 @@
-import { compareText } from "./items";
+import { compareText } from "../../lib/order";
 import type { Item, Rename } from "./types";
 
 /** The state moves the stack declares (`moved` blocks, written by moveTo()/moveToId()): old address by new address. */

@@ -1,4 +1,4 @@
-import { compareText } from "./items";
+import { compareText } from "../../lib/order";
 import { attributeName, renderPath } from "./paths";
 import { REPLACEMENT, type Trigger } from "./replacement";
 import type { AttributeChange, ChangedItem, Replacement, StackDiff } from "./types";

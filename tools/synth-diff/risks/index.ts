@@ -1,4 +1,4 @@
-import { compareText } from "../items";
+import { compareText } from "../../../lib/order";
 import type { Risk, StackDiff } from "../types";
 import type { RiskRule } from "./context";
 import { encryptionAndLogging } from "./encryption-logging";
