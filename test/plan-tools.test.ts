@@ -96,7 +96,7 @@ describe("plan matrix", () => {
   it("refuses a stack of no known layer instead of never planning it", () => {
     const stacks = { "dev-cache": { workingDirectory: "stacks/dev-cache", dependencies: [] } };
     expect(() => planMatrix({ stacks }, { "dev-cache": s3("dev/dev-cache.tfstate") })).toThrow(
-      "stack dev-cache ends in no known layer (network, ecs, eks, eks-addons); add its layer to tools/ci/manifest.ts and a plan job to plan.yml",
+      "stack dev-cache ends in no known layer (network, ecs, eks, eks-addons); add its layer to LAYERS in stacks/layers.ts and a plan job to plan.yml",
     );
   });
 

@@ -5,7 +5,7 @@
 // stacks with local state cannot be planned in CI and are listed separately.
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import type { Layer } from "../stacks/environment-stack";
+import type { Layer } from "../stacks/layers";
 import { backendOf, LAYERS, type Manifest, readManifest, readStackDocuments, type StackDocument, splitStackName } from "./ci/manifest";
 
 export interface PlanEntry {
@@ -38,7 +38,7 @@ export function planMatrix(manifest: Manifest, documents: Readonly<Record<string
     const parts = splitStackName(stack);
     if (!parts) {
       throw new Error(
-        `stack ${stack} ends in no known layer (${LAYERS.join(", ")}); add its layer to tools/ci/manifest.ts and a plan job to plan.yml`,
+        `stack ${stack} ends in no known layer (${LAYERS.join(", ")}); add its layer to LAYERS in stacks/layers.ts and a plan job to plan.yml`,
       );
     }
     const document = documents[stack];

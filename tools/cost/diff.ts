@@ -1,5 +1,5 @@
 import { money, rangeText } from "./report";
-import type { CostLine, Range, StackCost } from "./types";
+import { add, type CostLine, type Range, type StackCost, ZERO } from "./types";
 
 /** What a change does to one stack's estimate. */
 export interface StackCostDiff {
@@ -22,9 +22,7 @@ export interface CostDiff {
   readonly region: string;
 }
 
-const ZERO: Range = { low: 0, high: 0 };
 const minus = (a: Range, b: Range): Range => ({ low: a.low - b.low, high: a.high - b.high });
-const plus = (a: Range, b: Range): Range => ({ low: a.low + b.low, high: a.high + b.high });
 const isZero = (r: Range) => Math.abs(r.low) < 0.005 && Math.abs(r.high) < 0.005;
 const keyOf = (line: CostLine) => `${line.kind}|${line.name ?? ""}`;
 
@@ -46,7 +44,7 @@ export function costDiff(before: readonly StackCost[], after: readonly StackCost
     if (isZero(minus(a, b)) && lines.length === 0) continue;
     stacks.push({ stack: name, before: b, after: a, delta: minus(a, b), lines });
   }
-  const sum = (side: readonly StackCost[]) => side.reduce((t, s) => plus(t, s.total), ZERO);
+  const sum = (side: readonly StackCost[]) => side.reduce((t, s) => add(t, s.total), ZERO);
   return {
     stacks,
     before: sum(before),

@@ -1,16 +1,8 @@
 import { scheduleMatcher } from "./cron";
 import type { PriceTable } from "./price-table";
 import { block, bodies, type Resources, referencedName } from "./stack-resources";
-import type { Body, CostLine } from "./types";
-import { integrateWeek, type TimedAction } from "./week";
-
-interface Capacity {
-  readonly min: number;
-  readonly max: number;
-  readonly desired: number;
-}
-
-const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
+import { type Body, type CostLine, fixed } from "./types";
+import { type Capacity, clamp, integrateWeek, type TimedAction } from "./week";
 
 /**
  * Fargate services: vCPU and memory per task x tasks over the week. Tasks follow the service's
@@ -79,7 +71,7 @@ export function fargateLines(resources: Resources, table: PriceTable, weekStartM
       count: round2(taskHours / weekHours),
       unitPrice: round6(perTaskHour),
       unit: "task-hour",
-      monthly: { low: monthly, high: monthly },
+      monthly: fixed(monthly),
       detail: [
         `${vcpu} vCPU, ${gb} GB, ${arm ? "ARM64" : "x86"}; average tasks over the week`,
         spotShare > 0 ? `FARGATE_SPOT share at -${Math.round(spotDiscount * 100)}%` : "",

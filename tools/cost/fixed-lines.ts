@@ -1,11 +1,11 @@
 import type { PriceTable } from "./price-table";
 import { bodies, listLength, type Resources } from "./stack-resources";
-import type { CostLine } from "./types";
+import { type CostLine, fixed } from "./types";
 
 /** A line for `count` units billed per hour around the clock. */
 function hourly(table: PriceTable, kind: string, count: number, price: number, detail?: string): CostLine {
   const monthly = count * price * table.hoursPerMonth;
-  return { kind, count, unitPrice: price, unit: "hour", monthly: { low: monthly, high: monthly }, ...(detail ? { detail } : {}) };
+  return { kind, count, unitPrice: price, unit: "hour", monthly: fixed(monthly), ...(detail ? { detail } : {}) };
 }
 
 function monthlyLine(kind: string, count: number, price: number, detail?: string): CostLine {
@@ -14,7 +14,7 @@ function monthlyLine(kind: string, count: number, price: number, detail?: string
     count,
     unitPrice: price,
     unit: "month",
-    monthly: { low: count * price, high: count * price },
+    monthly: fixed(count * price),
     ...(detail ? { detail } : {}),
   };
 }

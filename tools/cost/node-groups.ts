@@ -1,22 +1,14 @@
 import { unixCron } from "./cron";
 import type { PriceTable } from "./price-table";
 import { block, bodies, type Resources, referencedName } from "./stack-resources";
-import type { Body, CostLine } from "./types";
-import { integrateWeek, type TimedAction } from "./week";
-
-interface Size {
-  readonly min: number;
-  readonly max: number;
-  readonly desired: number;
-}
-
-const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
+import { type Body, type CostLine, fixed } from "./types";
+import { type Capacity, clamp, integrateWeek, type TimedAction } from "./week";
 
 interface Group {
   readonly type: "aws_eks_node_group" | "aws_autoscaling_group";
   readonly address: string;
   readonly name: string;
-  readonly size: Size;
+  readonly size: Capacity;
   readonly instanceTypes: readonly string[];
   /** On-demand instances among `n` (the rest are spot). */
   readonly onDemand: (n: number) => number;
@@ -86,7 +78,7 @@ export function nodeGroupLines(resources: Resources, table: PriceTable, weekStar
     const schedules = bodies(resources, "aws_autoscaling_schedule")
       .map(([, s]) => s)
       .filter((s) => referencedName(s.autoscaling_group_name, group.type) === group.address);
-    const actions: TimedAction<Size>[] = [];
+    const actions: TimedAction<Capacity>[] = [];
     for (const s of schedules) {
       try {
         actions.push(scheduleAction(s));
@@ -95,7 +87,7 @@ export function nodeGroupLines(resources: Resources, table: PriceTable, weekStar
       }
     }
     const initial = { ...group.size, desired: clamp(group.size.desired, group.size.min, group.size.max) };
-    const cost = (share: number) => (s: Size) =>
+    const cost = (share: number) => (s: Capacity) =>
       group.onDemand(s.desired) * onDemandPrice + (s.desired - group.onDemand(s.desired)) * spotReference * share;
     const perMonth = (hours: number) => (hours * table.hoursPerMonth) / 168;
     const nodeHours = integrateWeek(initial, actions, (s) => s.desired, weekStartMs);
@@ -131,14 +123,14 @@ export function nodeGroupLines(resources: Resources, table: PriceTable, weekStar
         count: averageNodes,
         unitPrice: round4(price),
         unit: `volume-month (${volume} GB)`,
-        monthly: { low: (nodeHours / 168) * price, high: (nodeHours / 168) * price },
+        monthly: fixed((nodeHours / 168) * price),
       });
     }
   }
   return lines;
 }
 
-function scheduleAction(s: Body): TimedAction<Size> {
+function scheduleAction(s: Body): TimedAction<Capacity> {
   const value = (v: unknown) => (v === undefined || v === null ? undefined : Number(v));
   const [min, max, desired] = [value(s.min_size), value(s.max_size), value(s.desired_capacity)];
   return {

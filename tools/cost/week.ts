@@ -1,5 +1,14 @@
 import type { LocalMinute, Matcher } from "./cron";
 
+/** The bounds and desired count of a scaled group (Fargate tasks, nodes), as scheduled actions set them. */
+export interface Capacity {
+  readonly min: number;
+  readonly max: number;
+  readonly desired: number;
+}
+
+export const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
+
 /** Minutes in the simulated week. */
 export const WEEK_MINUTES = 7 * 24 * 60;
 

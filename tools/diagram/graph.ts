@@ -1,3 +1,4 @@
+import { compareText } from "../../lib/order";
 import { type Category, displayName, type Fact, type Lookup, typeWords, viewOf } from "./catalog";
 import {
   environmentOf,
@@ -195,7 +196,7 @@ export function buildDiagram(allStacks: readonly StackJson[], environment: strin
 
   const drawnEdges = [...edges.values()]
     .map((edge) => ({ from: edge.from, to: edge.to, label: [...edge.labels].sort().join("\n"), crossStack: edge.crossStack }))
-    .sort((x, y) => compare(`${x.from}\u0000${x.to}`, `${y.from}\u0000${y.to}`));
+    .sort((x, y) => compareText(`${x.from}\u0000${x.to}`, `${y.from}\u0000${y.to}`));
   const stackOfNode = new Map(nodes.map((n) => [n.id, n.stack]));
   const linked = new Set(drawnEdges.filter((e) => e.crossStack).map((e) => `${stackOfNode.get(e.from)}\u0000${stackOfNode.get(e.to)}`));
   const names = new Set(stacks.map((s) => s.name));
@@ -211,7 +212,7 @@ export function buildDiagram(allStacks: readonly StackJson[], environment: strin
       name: stack.name,
       nodes: nodes
         .filter((n) => n.stack === stack.name)
-        .sort((x, y) => CATEGORY_ORDER.indexOf(x.category) - CATEGORY_ORDER.indexOf(y.category) || compare(x.id, y.id)),
+        .sort((x, y) => CATEGORY_ORDER.indexOf(x.category) - CATEGORY_ORDER.indexOf(y.category) || compareText(x.id, y.id)),
     })),
     edges: drawnEdges,
     stackEdges,
@@ -246,10 +247,6 @@ function inDependencyOrder(stacks: readonly StackJson[]): StackJson[] {
     }
     ordered.push(stack);
   };
-  for (const stack of [...stacks].sort((x, y) => compare(x.name, y.name))) visit(stack, []);
+  for (const stack of [...stacks].sort((x, y) => compareText(x.name, y.name))) visit(stack, []);
   return ordered;
-}
-
-function compare(x: string, y: string): number {
-  return x < y ? -1 : x > y ? 1 : 0;
 }

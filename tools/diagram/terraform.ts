@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { compareText } from "../../lib/order";
 import { splitStackName } from "../../stacks/layers";
 import { readStacks } from "../synth-output";
 
@@ -86,9 +87,7 @@ export function resourcesOf(stack: StackJson): Resource[] {
   return list;
 }
 
-function byKey(a: [string, unknown], b: [string, unknown]): number {
-  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
-}
+const byKey = (a: [string, unknown], b: [string, unknown]) => compareText(a[0], b[0]);
 
 // `${...}` but not the `$${` escape Terraform reads as a literal; addresses inside an expression.
 const INTERPOLATION = /(?<!\$)\$\{([^}]*)\}/g;

@@ -59,24 +59,12 @@ function headline(diff: SynthDiff): string {
     ...count(byStatus("removed"), "removed"),
   ];
   if (stackPart.length === 0) return "no changes";
-  const resourcePart = [
-    ...count(
-      sum((s) => s.added.length),
-      "added",
+  const resourcePart = (["added", "removed", "changed", "renamed"] as const).flatMap((kind) =>
+    count(
+      sum((s) => s[kind].length),
+      kind,
     ),
-    ...count(
-      sum((s) => s.removed.length),
-      "removed",
-    ),
-    ...count(
-      sum((s) => s.changed.length),
-      "changed",
-    ),
-    ...count(
-      sum((s) => s.renamed.length),
-      "renamed",
-    ),
-  ];
+  );
   return [
     `stacks ${stackPart.join(", ")}`,
     ...(resourcePart.length > 0 ? [`resources ${resourcePart.join(", ")}`] : []),
