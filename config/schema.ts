@@ -471,8 +471,9 @@ export const environmentSchema = z
         });
       }
     });
-    // The ecs guards compare fields across services and with `production`; the section parsed, so every value is valid alone.
-    if (env.ecs && valid(ecsObject, env.ecs)) {
+    // The ecs guards compare fields across services and with `production`: only once the section parsed
+    // without issues, so every value is valid alone (its issues are already in ctx; no second parse).
+    if (env.ecs && !ctx.issues.some((issue) => issue.path?.[0] === "ecs")) {
       for (const problem of ecsProblems(env.ecs, env.production)) {
         ctx.addIssue({ code: "custom", path: ["ecs", ...problem.path], message: problem.message });
       }
@@ -720,5 +721,8 @@ function validateEks(env: EnvironmentSettings, eks: EksSettings, ctx: z.Refineme
 
 /** The termination handler settings of an environment with self-managed spot groups: its section, or the schema defaults. */
 export function terminationHandlerOf(eks: EksSettings): TerminationHandlerSettings {
-  return eks.terminationHandler ?? terminationHandlerSection.parse({});
+  handlerDefaults ??= terminationHandlerSection.parse({}, { jitless: true });
+  return eks.terminationHandler ?? handlerDefaults;
 }
+
+let handlerDefaults: TerminationHandlerSettings | undefined;

@@ -72,6 +72,7 @@ export class EksStack extends EnvironmentStack {
     const cluster = this.cluster.cluster;
     const nodeSecurityGroupIds = [this.cluster.securityGroups.nodes.id];
     const selfManaged = eks.selfManagedSpotNodeGroups;
+    const handler = terminationHandlerOf(eks);
 
     const nodeRole = new NodeRole(this, "node-role", {
       roleName: `${clusterName}-node`,
@@ -142,7 +143,7 @@ export class EksStack extends EnvironmentStack {
           metadataHopLimitReason: group.metadataHopLimitReason,
           labels: { [SPOT_NODE_LABEL.key]: SPOT_NODE_LABEL.value },
           taints: [SPOT_NODE_TAINT],
-          lifecycleHookTimeoutSeconds: terminationHandlerOf(eks).lifecycleHookTimeoutSeconds,
+          lifecycleHookTimeoutSeconds: handler.lifecycleHookTimeoutSeconds,
           schedules: group.schedules,
           propagatedTags: this.defaultTags,
           dependsOn: [...access.nodeEntries, ...beforeNodes],
@@ -151,7 +152,6 @@ export class EksStack extends EnvironmentStack {
 
     let interruptionQueueUrl: string | undefined;
     if (selfManaged.length > 0) {
-      const handler = terminationHandlerOf(eks);
       const groupNames = selfManaged.map((group) => `${clusterName}-${group.name}`);
       const queueName = `${clusterName}-spot-interruptions`;
       this.interruptionQueue = new SpotInterruptionQueue(this, "spot-interruptions", {
