@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { FARGATE_MAX_STOP_TIMEOUT_SECONDS } from "../lib/ecs/fargate";
 import { ALB_IDLE_TIMEOUT, NLB_TCP_IDLE_TIMEOUT } from "../lib/load-balancer/idle-timeouts";
+import { CLOUDWATCH_RETENTION_DAYS } from "../lib/logs/encrypted-log-group";
 
 // The `ecs:` section of an environment: the cluster's Fargate services, the shared ALB, the
 // downstream dependencies whose connection budgets the services share, and where alarms go.
@@ -247,10 +248,7 @@ const serviceSection = z
       .array(z.string().regex(/^\/[\w.\-/]*$/, "must be an absolute path such as /tmp"))
       .default([])
       .describe("Paths the container may write despite the read-only root (task-local scratch volumes), e.g. [/tmp]. @default []"),
-    logRetentionDays: z
-      .literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653])
-      .default(30)
-      .describe("Days the service's log group keeps events. @default 30"),
+    logRetentionDays: z.literal(CLOUDWATCH_RETENTION_DAYS).default(30).describe("Days the service's log group keeps events. @default 30"),
     keepAliveTimeoutSeconds: int(1, 7200).describe(
       "The server's HTTP keep-alive (idle) timeout. ALB: must be longer than the ALB idle timeout; NLB: shorter than the TCP idle timeout (lesson 1).",
     ),

@@ -3,6 +3,7 @@ import { isTimeZone } from "../lib/ecs/schedule-expression";
 import { sameSizeProblem } from "../lib/eks/instance-types";
 import { systemCapacityProblem } from "../lib/eks/system-workloads";
 import { EXTRA_FLOW_LOG_FIELDS, type FlowLogField } from "../lib/flow-logs/fields";
+import { CLOUDWATCH_RETENTION_DAYS } from "../lib/logs/encrypted-log-group";
 import { type Cidr, cidrSubnets, contains, overlaps, parseCidr } from "../lib/network/cidr";
 import { ecsObject } from "./ecs";
 import { ecsProblems } from "./ecs-guards";
@@ -120,11 +121,6 @@ const subnetTier = z
 
 export const FLOW_LOG_DESTINATIONS = ["s3", "cloudwatch"] as const;
 export type FlowLogDestination = (typeof FLOW_LOG_DESTINATIONS)[number];
-
-/** Retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days; "never expire" is not offered. */
-export const CLOUDWATCH_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
 
 const flowLogsSection = z
   .strictObject({
@@ -374,8 +370,6 @@ const eksObject = z
   })
   .describe("The EKS cluster (<env>-eks) and its add-ons (<env>-eks-addons). Omit for an environment without Kubernetes.");
 
-const eksSection = eksObject;
-
 const DEFAULT_TIER_PREFIX: Record<SubnetTier, number> = { public: 24, private: 20, intra: 24 };
 
 const networkObject = z
@@ -436,7 +430,7 @@ export const environmentSchema = z
     state: stateSection.optional(),
     network: networkSection,
     ecs: ecsObject.optional(),
-    eks: eksSection.optional(),
+    eks: eksObject.optional(),
   })
   .superRefine((env, ctx) => {
     for (const key of Object.keys(env.tags)) {
@@ -484,10 +478,8 @@ export const environmentSchema = z
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 export type EnvironmentSettings = z.output<typeof environmentSchema>;
 export type NetworkSettings = z.output<typeof networkObject>;
-export type FlowLogSettings = z.output<typeof flowLogsSection>;
 export type EksSettings = z.output<typeof eksObject>;
 export type NodeGroupSchedule = z.output<typeof scheduleEntry>;
-export type SelfManagedSpotNodeGroupSettings = z.output<typeof selfManagedSpotNodeGroup>;
 export type ManagedSpotNodeGroupSettings = z.output<typeof managedSpotNodeGroup>;
 export type TerminationHandlerSettings = z.output<typeof terminationHandlerSection>;
 

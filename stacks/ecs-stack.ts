@@ -1,7 +1,6 @@
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { EcsServiceSettings, EcsSettings } from "../config/ecs";
-import { arnPartition } from "../lib/aws-partition";
 import { EcsCluster } from "../lib/ecs/ecs-cluster";
 import { EcsKey } from "../lib/ecs/ecs-key";
 import { FargateService } from "../lib/ecs/fargate-service";
@@ -151,7 +150,6 @@ export class EcsStack extends EnvironmentStack {
       kmsKeyArn,
       region: aws.region,
       accountId: aws.accountId,
-      partition: arnPartition(aws.region),
       execLogGroupArn: s.enableExecuteCommand ? this.cluster.execLogGroup.arn : undefined,
       production,
     });

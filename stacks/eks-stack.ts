@@ -1,6 +1,6 @@
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import { type EksSettings, terminationHandlerOf } from "../config/schema";
+import { type EksSettings, type ManagedSpotNodeGroupSettings, terminationHandlerOf } from "../config/schema";
 import { arnPartition } from "../lib/aws-partition";
 import { ClusterAccess } from "../lib/eks/cluster-access";
 import { ClusterAddons } from "../lib/eks/cluster-addons";
@@ -90,12 +90,7 @@ export class EksStack extends EnvironmentStack {
     // Nodes become Ready only once the CNI is there; kube-proxy and the Pod Identity agent come first too.
     const beforeNodes = [this.addons.vpcCni, this.addons.kubeProxy, this.addons.podIdentityAgent];
 
-    const managed = (
-      name: string,
-      capacityType: "ON_DEMAND" | "SPOT",
-      group: EksSettings["managedSpotNodeGroups"][number],
-      system: boolean,
-    ) =>
+    const managed = (name: string, capacityType: "ON_DEMAND" | "SPOT", group: ManagedSpotNodeGroupSettings, system: boolean) =>
       new ManagedNodeGroup(this, `node-group-${name}`, {
         clusterName: cluster.name,
         nodeGroupName: `${clusterName}-${name}`,

@@ -4,6 +4,7 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
+import { arnPartition } from "../aws-partition";
 import { addEncryptedLogGroup } from "../logs/encrypted-log-group";
 import { assertProps } from "../validation";
 import { containerDefinitionsJson } from "./container-definition";
@@ -49,7 +50,6 @@ export interface ServiceTaskDefinitionProps {
   readonly kmsKeyArn: string;
   readonly region: string;
   readonly accountId: string;
-  readonly partition: string;
   /** ECS Exec: the task role gets the Session Manager channels, the Exec log group and the key. @default - no Exec */
   readonly execLogGroupArn?: string;
   readonly production: boolean;
@@ -100,7 +100,7 @@ export class ServiceTaskDefinition extends Construct {
             {
               test: "ArnLike",
               variable: "aws:SourceArn",
-              values: [`arn:${props.partition}:ecs:${props.region}:${props.accountId}:*`],
+              values: [`arn:${arnPartition(props.region)}:ecs:${props.region}:${props.accountId}:*`],
             },
           ],
         },

@@ -3,6 +3,11 @@ import type { Construct } from "constructs";
 import { justify } from "../justify";
 import { protectFromDestroy } from "../protection";
 
+/** Retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days; "never expire" is not offered. */
+export const CLOUDWATCH_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
 /** checkov CKV_AWS_338 asks for a year of retention; shorter needs a written reason. */
 const CHECKOV_MIN_RETENTION_DAYS = 365;
 
