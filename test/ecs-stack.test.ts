@@ -374,7 +374,7 @@ ecs:
     const app = Testing.app() as App;
     const network = new NetworkStack(app, { environment: settings });
     expect(() => new EcsStack(app, { environment: settings, network: network.outputs })).toThrow(
-      "test-ecs/api-alb-target: keepAliveTimeoutSeconds (75) must exceed the ALB idle timeout (90), or the ALB reuses connections the target already closed (HTTP 502). Raise the server keep-alive or lower idleTimeoutSeconds",
+      "test-ecs/api-alb-target: keepAliveTimeoutSeconds (75) must be longer than the ALB idle timeout (90); otherwise the server closes idle connections the ALB still reuses and clients get intermittent 502s. Raise the server's keep-alive timeout above 90 s or lower the ALB idleTimeoutSeconds below 75",
     );
   });
 });

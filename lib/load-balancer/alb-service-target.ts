@@ -1,7 +1,7 @@
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { Construct } from "constructs";
 import { assertProps } from "../validation";
-import { clientMaxIdleSeconds } from "./idle-timeouts";
+import { albKeepAliveProblem, clientMaxIdleSeconds } from "./idle-timeouts";
 import { type ServiceTarget, ServiceTargetGroup, type TargetHealthCheck } from "./service-target";
 import type { SharedAlb } from "./shared-alb";
 
@@ -39,9 +39,9 @@ export class AlbServiceTarget extends Construct implements ServiceTarget {
     super(scope, id);
     const hosts = props.hosts ?? [];
     const paths = props.paths ?? [];
+    const keepAliveProblem = albKeepAliveProblem(props.keepAliveTimeoutSeconds, props.idleTimeoutSeconds);
     assertProps(this, [
-      props.keepAliveTimeoutSeconds <= props.idleTimeoutSeconds &&
-        `keepAliveTimeoutSeconds (${props.keepAliveTimeoutSeconds}) must exceed the ALB idle timeout (${props.idleTimeoutSeconds}), or the ALB reuses connections the target already closed (HTTP 502). Raise the server keep-alive or lower idleTimeoutSeconds`,
+      keepAliveProblem && `keepAliveTimeoutSeconds (${props.keepAliveTimeoutSeconds}) ${keepAliveProblem}`,
       hosts.length === 0 && paths.length === 0 && "give hosts and/or paths; a rule without conditions is not allowed",
       (props.priority < 1 || props.priority > 50000) && `priority (${props.priority}) must be between 1 and 50000`,
     ]);

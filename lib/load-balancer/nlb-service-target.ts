@@ -5,7 +5,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { Construct } from "constructs";
 import { justify } from "../justify";
 import { assertProps } from "../validation";
-import { clientMaxIdleSeconds, NLB_TCP_IDLE_TIMEOUT } from "./idle-timeouts";
+import { clientMaxIdleSeconds, NLB_TCP_IDLE_TIMEOUT, nlbKeepAliveProblem } from "./idle-timeouts";
 import { elbName } from "./names";
 import { type ServiceTarget, ServiceTargetGroup, type TargetHealthCheck } from "./service-target";
 import { ALB_TLS_POLICY } from "./shared-alb";
@@ -54,9 +54,9 @@ export class NlbServiceTarget extends Construct implements ServiceTarget {
 
   constructor(scope: Construct, id: string, props: NlbServiceTargetProps) {
     super(scope, id);
+    const keepAliveProblem = nlbKeepAliveProblem(props.keepAliveTimeoutSeconds, props.tcpIdleTimeoutSeconds);
     assertProps(this, [
-      props.keepAliveTimeoutSeconds >= props.tcpIdleTimeoutSeconds &&
-        `keepAliveTimeoutSeconds (${props.keepAliveTimeoutSeconds}) must be below the NLB TCP idle timeout (${props.tcpIdleTimeoutSeconds}), or the NLB forgets idle flows first and clients see "connection prematurely closed". Lower the server keep-alive or raise tcpIdleTimeoutSeconds`,
+      keepAliveProblem && `keepAliveTimeoutSeconds (${props.keepAliveTimeoutSeconds}) ${keepAliveProblem}`,
       (props.tcpIdleTimeoutSeconds < NLB_TCP_IDLE_TIMEOUT.minSeconds || props.tcpIdleTimeoutSeconds > NLB_TCP_IDLE_TIMEOUT.maxSeconds) &&
         `tcpIdleTimeoutSeconds (${props.tcpIdleTimeoutSeconds}) must be between ${NLB_TCP_IDLE_TIMEOUT.minSeconds} and ${NLB_TCP_IDLE_TIMEOUT.maxSeconds}`,
       props.protocol === "TLS" && !props.certificateArn && "a TLS listener needs certificateArn",
