@@ -8,7 +8,7 @@ import { parseEnvironment } from "../config/loader";
 import { runPolicySuite } from "../tools/policy";
 import { FIXTURE_ENVIRONMENTS, FIXTURE_ENVIRONMENTS_DIR, policyStacks, runApp } from "./helpers";
 
-// Property: every mutation of a shipped environment file either synthesizes (and passes the policy
+// Property: every mutation of a fixture environment file either synthesizes (and passes the policy
 // suite) or fails with contract-3 lines `<file>: <field.path>: <message>`, never with a stack trace.
 
 // FUZZ_SEED / FUZZ_RUNS explore further locally (FUZZ_RUNS=5000 npx jest config-fuzz); CI keeps the fixed, fast run.

@@ -1,4 +1,4 @@
-import { App } from "cdktf";
+import { type App, Testing } from "cdktf";
 import { addEnvironmentStacks } from "../stacks";
 import { fixtureEnvironment, onlyResource, snapshotOf, stackOf, synthEnvironment } from "./helpers";
 
@@ -28,7 +28,7 @@ describe("prod-eks-addons", () => {
   });
 
   it("deploys after prod-eks", () => {
-    const app = new App({ outdir: "unused" });
+    const app = Testing.app() as App;
     const stacks = addEnvironmentStacks(app, environment);
     const addons = stacks.find((s) => s.node.id === "prod-eks-addons")!;
     expect(addons.dependencies.map((d) => d.node.id)).toContain("prod-eks");

@@ -1,4 +1,4 @@
-import { App, TerraformStack } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import { EksCluster } from "../lib/eks/eks-cluster";
 import { ManagedNodeGroup } from "../lib/eks/managed-node-group";
 import { SelfManagedSpotNodeGroup } from "../lib/eks/self-managed-spot-node-group";
@@ -6,7 +6,7 @@ import { SpotInterruptionQueue } from "../lib/spot-interruption/spot-interruptio
 import { TerminationHandlerRelease } from "../lib/spot-interruption/termination-handler-release";
 
 // The constructs validate their own props (lib never relies on config validation); messages name the path.
-const scope = () => new TerraformStack(new App({ outdir: "unused" }), "t");
+const scope = () => new TerraformStack(Testing.app(), "t");
 
 const selfManagedProps = {
   groupName: "t-workers",

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -30,6 +30,21 @@ function run(command: string, args: readonly string[], env: Record<string, strin
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
+}
+
+/**
+ * Terraform's version when it is on PATH. Without it, CI fails (`CI=true`: the tests that run Terraform
+ * must run there) and a local run gets undefined plus a loud "SKIPPED <what>" warning.
+ */
+export function terraformVersion(what: string): string | undefined {
+  try {
+    return (JSON.parse(execFileSync("terraform", ["version", "-json"], { encoding: "utf8" })) as { terraform_version: string })
+      .terraform_version;
+  } catch {
+    if (process.env.CI === "true") throw new Error(`terraform is not on PATH; CI must run ${what} (install Terraform >= 1.10)`);
+    console.warn(`SKIPPED ${what}: terraform is not on PATH (install Terraform >= 1.10 to run it)`);
+    return undefined;
+  }
 }
 
 /** Runs the app exactly as `cdktf synth` does (the app command of cdktf.json); `args` select environments. */

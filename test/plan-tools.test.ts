@@ -1,7 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Terraform expressions are "${...}" strings, not JavaScript templates
 // The plan workflow's tools (.github/workflows/plan.yml) on recorded fixtures (test/fixtures/plan/README.md):
 // the layer matrices, the upstream-deployed check, checkov on the plan JSON, and the summary comment.
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +12,7 @@ import { completeResults, countChanges, PLAN_SUMMARY_MARKER, readResults, render
 import { failureLine, justifiedLine } from "../tools/scan/classify";
 import { blockAddress, classifyPlanScan, formatPlanReport, touchesUnknown } from "../tools/scan-plan";
 import { notDeployed, notPlannedNotice, remoteStateOutputs, upstreamRequirements } from "../tools/upstream-deployed";
-import { configuredEnvironments, FIXTURE_ENVIRONMENTS, fixtureEnvironment, runTs } from "./helpers";
+import { configuredEnvironments, FIXTURE_ENVIRONMENTS, fixtureEnvironment, runTs, terraformVersion } from "./helpers";
 
 const FIXTURES = join(__dirname, "fixtures", "plan");
 const fixture = (file: string): unknown => JSON.parse(readFileSync(join(FIXTURES, file), "utf8"));
@@ -165,75 +164,69 @@ describe("upstream-deployed check", () => {
   });
 });
 
-/** Terraform on PATH, or undefined (npm test then skips the one test that runs it; CI has it). */
-function terraform(): string | undefined {
-  try {
-    return execFileSync("terraform", ["version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-  } catch {
-    return undefined;
-  }
-}
-
 // End to end with Terraform itself, offline: stacks with a local backend and no providers, so `terraform init` needs no registry.
-(terraform() ? describe : describe.skip)("upstream-deployed command with Terraform", () => {
-  const work = mkdtempSync(join(tmpdir(), "upstream-"));
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
-  const outdir = join(work, "out");
-  const write = (stack: string, document: object) => {
-    mkdirSync(join(outdir, "stacks", stack), { recursive: true });
-    writeFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), JSON.stringify(document));
-  };
-  mkdirSync(outdir, { recursive: true });
-  writeFileSync(
-    join(outdir, "manifest.json"),
-    JSON.stringify({
-      stacks: {
-        "t-network": { workingDirectory: "stacks/t-network", dependencies: [] },
-        "t-ecs": { workingDirectory: "stacks/t-ecs", dependencies: ["t-network"] },
-      },
-    }),
-  );
-  write("t-network", { ...local("t-network"), output: { vpc_id: { value: "vpc-1" } } });
-  write("t-ecs", {
-    ...local("t-ecs"),
-    data: { terraform_remote_state: { net: { backend: "local", config: { path: "../../../terraform.t-network.tfstate" } } } },
-    output: { vpc: { value: "${data.terraform_remote_state.net.outputs.vpc_id}" } },
-  });
-  const run = (tool: string, ...args: string[]) =>
-    runTs([join("tools", tool), ...args], { CDKTF_OUTDIR: outdir, TF_CLI_CONFIG_FILE: "/dev/null", TF_IN_AUTOMATION: "1" });
-
-  it("exits 3 with the notice before the upstream is applied, 0 once its state has the outputs; npm run plan skips and then plans", async () => {
-    expect(await run("upstream-deployed.ts", "t-ecs")).toMatchObject({
-      code: 3,
-      stdout: "t-ecs: not planned: t-network is not deployed yet; deploy it first\n",
-    });
-    const planBefore = await run("plan-environment.ts", "t", "--skip-synth");
-    expect(planBefore.code).toBe(0);
-    expect(planBefore.stdout).toContain(
-      "\nplanned 1 of 2 stacks; not planned:\nt-ecs: not planned: t-network is not deployed yet; deploy it first (npm run deploy -- t-network)\n",
-    );
-
+(terraformVersion("the upstream-deployed command with Terraform") ? describe : describe.skip)(
+  "upstream-deployed command with Terraform",
+  () => {
+    const work = mkdtempSync(join(tmpdir(), "upstream-"));
+    afterAll(() => rmSync(work, { recursive: true, force: true }));
+    const outdir = join(work, "out");
+    const write = (stack: string, document: object) => {
+      mkdirSync(join(outdir, "stacks", stack), { recursive: true });
+      writeFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), JSON.stringify(document));
+    };
+    mkdirSync(outdir, { recursive: true });
     writeFileSync(
-      join(work, "terraform.t-network.tfstate"),
+      join(outdir, "manifest.json"),
       JSON.stringify({
-        version: 4,
-        terraform_version: "1.11.4",
-        serial: 1,
-        lineage: "t",
-        outputs: { vpc_id: { value: "vpc-1", type: "string" } },
-        resources: [],
+        stacks: {
+          "t-network": { workingDirectory: "stacks/t-network", dependencies: [] },
+          "t-ecs": { workingDirectory: "stacks/t-ecs", dependencies: ["t-network"] },
+        },
       }),
     );
-    expect(await run("upstream-deployed.ts", "t-ecs")).toMatchObject({
-      code: 0,
-      stdout: "t-ecs: t-network is deployed (1 output(s) it needs exist)\n",
+    write("t-network", { ...local("t-network"), output: { vpc_id: { value: "vpc-1" } } });
+    write("t-ecs", {
+      ...local("t-ecs"),
+      data: { terraform_remote_state: { net: { backend: "local", config: { path: "../../../terraform.t-network.tfstate" } } } },
+      output: { vpc: { value: "${data.terraform_remote_state.net.outputs.vpc_id}" } },
     });
-    const planAfter = await run("plan-environment.ts", "t", "--skip-synth");
-    expect(planAfter).toMatchObject({ code: 0 });
-    expect(planAfter.stdout).toContain("== t-ecs (2/2): terraform init && terraform plan");
-    expect(planAfter.stdout).not.toContain("not planned");
-  }, 60_000);
-});
+    const run = (tool: string, ...args: string[]) =>
+      runTs([join("tools", tool), ...args], { CDKTF_OUTDIR: outdir, TF_CLI_CONFIG_FILE: "/dev/null", TF_IN_AUTOMATION: "1" });
+
+    it("exits 3 with the notice before the upstream is applied, 0 once its state has the outputs; npm run plan skips and then plans", async () => {
+      expect(await run("upstream-deployed.ts", "t-ecs")).toMatchObject({
+        code: 3,
+        stdout: "t-ecs: not planned: t-network is not deployed yet; deploy it first\n",
+      });
+      const planBefore = await run("plan-environment.ts", "t", "--skip-synth");
+      expect(planBefore.code).toBe(0);
+      expect(planBefore.stdout).toContain(
+        "\nplanned 1 of 2 stacks; not planned:\nt-ecs: not planned: t-network is not deployed yet; deploy it first (npm run deploy -- t-network)\n",
+      );
+
+      writeFileSync(
+        join(work, "terraform.t-network.tfstate"),
+        JSON.stringify({
+          version: 4,
+          terraform_version: "1.11.4",
+          serial: 1,
+          lineage: "t",
+          outputs: { vpc_id: { value: "vpc-1", type: "string" } },
+          resources: [],
+        }),
+      );
+      expect(await run("upstream-deployed.ts", "t-ecs")).toMatchObject({
+        code: 0,
+        stdout: "t-ecs: t-network is deployed (1 output(s) it needs exist)\n",
+      });
+      const planAfter = await run("plan-environment.ts", "t", "--skip-synth");
+      expect(planAfter).toMatchObject({ code: 0 });
+      expect(planAfter.stdout).toContain("== t-ecs (2/2): terraform init && terraform plan");
+      expect(planAfter.stdout).not.toContain("not planned");
+    }, 60_000);
+  },
+);
 
 describe("checkov on the plan JSON", () => {
   const result = classifyPlanScan(checkovOutput, "sample-ecs", ecsDocument as never, "/fixture/sample-ecs.plan.json");

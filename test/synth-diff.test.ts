@@ -141,9 +141,10 @@ describe("synth diff over real synth output", () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }));
   const devYaml = readFileSync(join(FIXTURE_ENVIRONMENTS_DIR, "dev.yaml"), "utf8");
   const synth = (yaml: string, outdir: string) => synthToDir([environmentFromYaml(yaml, "dev")], join(work, outdir));
+  // The base every test compares against, so each test also runs alone (jest -t).
+  beforeAll(() => synth(devYaml, "old"));
 
   it("reports the fixture dev environment: smaller intra subnets, a CloudWatch flow-log destination, a new image, a higher maximum", () => {
-    synth(devYaml, "old");
     const edits: [string, string][] = [
       ["intra: { prefixLength: 24 }", "intra: { prefixLength: 25 }"],
       ["destinations: [s3]", "destinations: [s3, cloudwatch]"],

@@ -1,5 +1,4 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Terraform expressions are "${...}" strings, not JavaScript templates
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +12,7 @@ import {
   runTerraformLoader,
   type StackJson,
 } from "../tools/terraform-check";
-import { configuredEnvironments, FIXTURE_ENVIRONMENTS, fixtureEnvironment, synthToDir } from "./helpers";
+import { configuredEnvironments, FIXTURE_ENVIRONMENTS, fixtureEnvironment, synthToDir, terraformVersion } from "./helpers";
 
 // Contract 7: Terraform itself accepts every synthesized stack. A stack once passed every test and
 // failed every `terraform init` (a "${...}" in depends_on); this suite runs Terraform's own loader.
@@ -55,21 +54,8 @@ describe.each(Object.entries(outdirs))("%s environments: what the loader does no
   });
 });
 
-/** Terraform's version, or undefined when it is not on PATH (then CI fails and local runs skip loudly). */
-function terraformOnPath(): string | undefined {
-  try {
-    return (JSON.parse(execFileSync("terraform", ["version", "-json"], { encoding: "utf8" })) as { terraform_version: string })
-      .terraform_version;
-  } catch {
-    return undefined;
-  }
-}
-const version = terraformOnPath();
-if (!version && process.env.CI === "true") {
-  throw new Error("terraform is not on PATH; CI must run Terraform's configuration loader (install Terraform >= 1.10)");
-}
+const version = terraformVersion("Terraform's own loader");
 const whenTerraform = version ? describe : describe.skip;
-if (!version) console.warn("SKIPPED Terraform's own loader: terraform is not on PATH (install Terraform >= 1.10 to run it)");
 
 whenTerraform(`Terraform ${version ?? "(not on PATH: skipped)"} configuration loader (terraform init -backend=false)`, () => {
   const results: Record<string, LoaderResult[]> = {};
