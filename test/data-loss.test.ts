@@ -44,29 +44,34 @@ describe.each(environments)("%s: data-loss guards", (_label, environment) => {
     }
   });
 
-  it("turn deletion protection on wherever it is offered in production, and never force_destroy", () => {
-    if (!environment.production) return;
-    for (const stack of stacks) {
-      for (const [type, attribute] of DELETION_PROTECTION) {
-        for (const body of Object.values(stack.terraform.resource?.[type] ?? {})) expect(body[attribute]).toBeTruthy();
+  // Each environment is production or not: the other case's test shows as skipped, not as a pass.
+  (environment.production ? it : it.skip)(
+    "turn deletion protection on wherever it is offered in production, and never force_destroy",
+    () => {
+      for (const stack of stacks) {
+        for (const [type, attribute] of DELETION_PROTECTION) {
+          for (const body of Object.values(stack.terraform.resource?.[type] ?? {})) expect(body[attribute]).toBeTruthy();
+        }
+        expect(stack.json).not.toMatch(/"force_(destroy|delete)": true/);
       }
-      expect(stack.json).not.toMatch(/"force_(destroy|delete)": true/);
-    }
-  });
+    },
+  );
 
-  it("outside production, let terraform destroy remove buckets, Athena workgroups and repositories with their contents", () => {
-    if (environment.production) return;
-    for (const stack of stacks) {
-      for (const [type, attribute] of FORCE_DESTROY) {
-        for (const [resourceName, body] of Object.entries(stack.terraform.resource?.[type] ?? {})) {
-          expect({ resource: `${type}.${resourceName}`, [attribute]: body[attribute] }).toEqual({
-            resource: `${type}.${resourceName}`,
-            [attribute]: true,
-          });
+  (environment.production ? it.skip : it)(
+    "outside production, let terraform destroy remove buckets, Athena workgroups and repositories with their contents",
+    () => {
+      for (const stack of stacks) {
+        for (const [type, attribute] of FORCE_DESTROY) {
+          for (const [resourceName, body] of Object.entries(stack.terraform.resource?.[type] ?? {})) {
+            expect({ resource: `${type}.${resourceName}`, [attribute]: body[attribute] }).toEqual({
+              resource: `${type}.${resourceName}`,
+              [attribute]: true,
+            });
+          }
         }
       }
-    }
-  });
+    },
+  );
 });
 
 it("the fixtures hold a production and a non-production environment (the guards above are not vacuous)", () => {
