@@ -3,7 +3,7 @@
 // `cdktf diff` takes exactly one stack; this is the one command for a whole environment.
 import { spawnSync } from "node:child_process";
 import { join, relative } from "node:path";
-import { appCommand } from "./app-command";
+import { synthesizeApp } from "./app-command";
 import { type Manifest, type ManifestStack, readManifest, readStackDocuments, splitStackName } from "./ci/manifest";
 import { notDeployed, notPlannedNotice, terraformOutputs, upstreamRequirements } from "./upstream-deployed";
 
@@ -43,8 +43,7 @@ if (require.main === module) {
   if (!env) fail("usage: npm run plan -- <env> [--skip-synth]  (plans every stack of <env> in dependency order)");
   if (!args.includes("--skip-synth")) {
     // The app itself, not the cdktf CLI: same output, no CLI start-up.
-    const [command, ...appArgs] = appCommand(root);
-    const status = run(command, appArgs, root, { ...process.env, CDKTF_OUTDIR: outdir });
+    const status = synthesizeApp(root, outdir).status ?? 1;
     if (status !== 0) process.exit(status);
   }
   let manifest: Manifest;

@@ -3,10 +3,19 @@
 // to the base branch's synth: identical Terraform JSON plans identically, so planning it says nothing new.
 // Each layer's job plans its stacks in parallel after the layers they depend on (.github/workflows/plan.yml);
 // stacks with local state cannot be planned in CI and are listed separately.
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Layer } from "../stacks/layers";
-import { backendOf, LAYERS, type Manifest, readManifest, readStackDocuments, type StackDocument, splitStackName } from "./ci/manifest";
+import {
+  backendOf,
+  LAYERS,
+  type Manifest,
+  readManifest,
+  readStackDocuments,
+  type StackDocument,
+  sameAsBase,
+  splitStackName,
+} from "./ci/manifest";
 
 export interface PlanEntry {
   readonly stack: string;
@@ -71,11 +80,7 @@ export function withoutUnchanged(
   manifest: Manifest,
 ): { matrix: PlanMatrix; unchanged: string[] } {
   const unchanged = Object.keys(manifest.stacks)
-    .filter((stack) => {
-      const path = join(manifest.stacks[stack]!.workingDirectory, "cdk.tf.json");
-      const base = join(baseOutdir, path);
-      return existsSync(base) && readFileSync(base, "utf8") === readFileSync(join(outdir, path), "utf8");
-    })
+    .filter((stack) => sameAsBase(outdir, baseOutdir, manifest.stacks[stack]!.workingDirectory))
     .sort();
   const keep = (stack: string) => !unchanged.includes(stack);
   const layers = Object.fromEntries(LAYERS.map((layer) => [layer, matrix.layers[layer].filter((e) => keep(e.stack))])) as Record<

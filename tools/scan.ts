@@ -17,7 +17,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadEnvironmentsOrExit } from "../config/loader";
-import { appCommand } from "./app-command";
+import { synthesizeApp } from "./app-command";
 import { formatPolicyReport, type PolicyResult, runPolicySuite } from "./policy";
 import { readSynthOutput } from "./policy/synth-output";
 import { checkovArgs } from "./scan/checkov-args";
@@ -74,18 +74,11 @@ function failed(run: SpawnSyncReturns<string>): boolean {
 /** Runs the app (contract 2) into a fresh temp dir; returns the outdir. */
 function synthesize(): string {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "scan-synth-"));
-  const [command, ...args] = appCommand(ROOT);
   const started = Date.now();
-  const run = spawnSync(command, args, {
-    cwd: ROOT,
-    env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-    maxBuffer: 256 * 1024 * 1024,
-  });
+  const run = synthesizeApp(ROOT, outdir, "pipe");
   if (failed(run)) {
     process.stderr.write(run.stderr ?? "");
-    if (run.error) log(`could not run ${command}: ${run.error.message}`);
+    if (run.error) log(`could not run the app command of cdktf.json: ${run.error.message}`);
     log(`synth failed (exit ${run.status ?? run.signal ?? "?"}); nothing scanned`);
     fs.rmSync(outdir, { recursive: true, force: true });
     process.exit(run.status && run.status > 0 ? run.status : 1);

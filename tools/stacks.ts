@@ -2,9 +2,8 @@
 // plan matrix reads it). Reads cdktf.out/manifest.json, so run `npm run synth` first. --changed-since
 // keeps the stacks whose cdk.tf.json differs from (or is missing in) another synth output, e.g. the
 // base branch's: a stack with byte-identical Terraform JSON plans identically, so CI skips its plan.
-import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { type Manifest, readManifest } from "./ci/manifest";
+import { type Manifest, readManifest, sameAsBase } from "./ci/manifest";
 
 const outdir = process.env.CDKTF_OUTDIR ?? join(__dirname, "..", "cdktf.out");
 const args = process.argv.slice(2);
@@ -23,13 +22,8 @@ try {
   process.exit(2);
 }
 const matcher = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
-const changed = (path: string) => {
-  if (!since) return true;
-  const base = join(since, path);
-  return !existsSync(base) || readFileSync(base, "utf8") !== readFileSync(join(outdir, path), "utf8");
-};
 const stacks = Object.entries(manifest.stacks)
-  .filter(([name, stack]) => matcher.test(name) && changed(join(stack.workingDirectory, "cdk.tf.json")))
+  .filter(([name, stack]) => matcher.test(name) && !(since && sameAsBase(outdir, since, stack.workingDirectory)))
   .map(([name, stack]) => ({
     name,
     directory: relative(process.cwd(), join(outdir, stack.workingDirectory)),

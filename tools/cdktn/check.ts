@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { appCommand } from "../app-command";
+import { synthesizeApp } from "../app-command";
 import { compareOutputs, countResources, formatReport, readOutput } from "./compare";
 
 const root = join(__dirname, "..", "..");
@@ -42,8 +42,8 @@ function main(): void {
     const env = { ...process.env, CHECKPOINT_DISABLE: "1" };
     // Both synthesize with the app command of cdktf.json (tools/app.cjs), as `cdktf synth` and `cdktn synth` do.
     const synth = (dir: string, outdir: string) => {
-      const [command, ...args] = appCommand(dir);
-      execFileSync(command, args, { cwd: dir, env: { ...env, CDKTF_OUTDIR: outdir }, stdio: "inherit" });
+      const result = synthesizeApp(dir, outdir);
+      if (result.status !== 0) throw new Error(`synth failed in ${dir} (exit ${result.status ?? result.signal})`);
     };
 
     step("synthesize with cdktf");

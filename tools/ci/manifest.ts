@@ -45,3 +45,9 @@ export function readStackDocuments(outdir: string, manifest: Manifest): Record<s
   }
   return documents;
 }
+
+/** Whether a stack's Terraform JSON (`<workingDirectory>/cdk.tf.json`) is byte for byte the one in the base synth. */
+export function sameAsBase(outdir: string, baseOutdir: string, workingDirectory: string): boolean {
+  const base = join(baseOutdir, workingDirectory, "cdk.tf.json");
+  return existsSync(base) && readFileSync(base, "utf8") === readFileSync(join(outdir, workingDirectory, "cdk.tf.json"), "utf8");
+}

@@ -1,10 +1,9 @@
 // npm run diagram [-- --outdir <synth-dir>] [--check]: one architecture diagram per environment,
 // docs/diagrams/<env>.dot and <env>.svg, from the synthesized stacks (a fresh synth unless --outdir).
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { appCommand } from "../app-command";
+import { synthesizeApp } from "../app-command";
 import { diagramFiles } from "./files";
 import { readSynthOutput } from "./terraform";
 
@@ -28,12 +27,7 @@ async function main(): Promise<void> {
     // A fresh synth of the configured environments, so the diagram never shows a stale cdktf.out.
     temporary = mkdtempSync(join(tmpdir(), "diagram-"));
     synthDir = temporary;
-    const [command, ...appArgs] = appCommand(root);
-    const result = spawnSync(command, appArgs, {
-      cwd: root,
-      env: { ...process.env, CDKTF_OUTDIR: synthDir, CHECKPOINT_DISABLE: "1" },
-      stdio: ["ignore", "inherit", "inherit"],
-    });
+    const result = synthesizeApp(root, synthDir);
     if (result.status !== 0) fail("synth failed (see above); fix the configuration, then run npm run diagram again");
   } else if (!existsSync(join(synthDir, "stacks"))) {
     fail(`${synthDir} has no stacks/ folder; give the output folder of a synth (cdktf.out)`);

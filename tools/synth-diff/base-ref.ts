@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { appCommand } from "../app-command";
+import { synthesizeApp } from "../app-command";
 
 /** Runs a command; throws with its output when it fails. */
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -17,8 +17,12 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
 
 /** Synthesizes the app in `root` (the working tree as it is) into `outdir`. */
 export function synthesizeCheckout(root: string, outdir: string): void {
-  const [command, ...args] = appCommand(root);
-  run(command, args, root, { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" });
+  const result = synthesizeApp(root, outdir, "pipe");
+  if (result.error) throw new Error(`could not run the app command of ${root}/cdktf.json (${result.error.message})`);
+  if (result.status !== 0) {
+    const output = `${result.stderr ?? ""}${result.stdout ?? ""}`.trim().split("\n").slice(-15).join("\n");
+    throw new Error(`the app command of ${root}/cdktf.json failed:\n${output}`);
+  }
 }
 
 /**
