@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { join, relative } from "node:path";
 import { synthesizeApp } from "./app-command";
-import { type Manifest, type ManifestStack, readManifest, readStackDocuments, splitStackName } from "./ci/manifest";
+import { dependencyOrder, type Manifest, type ManifestStack, readManifest, readStackDocuments, splitStackName } from "./ci/manifest";
 import { notDeployed, notPlannedNotice, terraformOutputs, upstreamRequirements } from "./upstream-deployed";
 
 const root = join(__dirname, "..");
@@ -12,18 +12,8 @@ const outdir = process.env.CDKTF_OUTDIR ?? join(root, "cdktf.out");
 
 /** The stacks of `env` (named `<env>-<layer>`), each after the stacks it depends on. */
 export function stacksInDependencyOrder(stacks: Readonly<Record<string, ManifestStack>>, env: string): string[] {
-  const selected = Object.keys(stacks)
-    .filter((name) => splitStackName(name)?.environment === env)
-    .sort();
-  const ordered: string[] = [];
-  const visit = (name: string, path: readonly string[]) => {
-    if (ordered.includes(name)) return;
-    if (path.includes(name)) throw new Error(`stack dependency cycle: ${[...path, name].join(" -> ")}`);
-    for (const dependency of stacks[name]?.dependencies ?? []) if (selected.includes(dependency)) visit(dependency, [...path, name]);
-    ordered.push(name);
-  };
-  for (const name of selected) visit(name, []);
-  return ordered;
+  const selected = Object.keys(stacks).filter((name) => splitStackName(name)?.environment === env);
+  return dependencyOrder(selected, (name) => stacks[name]?.dependencies ?? []);
 }
 
 function fail(message: string): never {

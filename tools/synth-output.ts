@@ -14,3 +14,11 @@ export function readStacks(dir: string): Map<string, Record<string, unknown>> {
   }
   return stacks;
 }
+
+/** Every string inside a JSON value (a stack document, a block), depth first. */
+export function stringsIn(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value && typeof value === "object") return Object.values(value).flatMap(stringsIn);
+  return [];
+}

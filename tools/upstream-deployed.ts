@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { backendOf, type Manifest, readManifest, readStackDocuments, type StackDocument } from "./ci/manifest";
+import { stringsIn } from "./synth-output";
 
 export interface UpstreamRequirement {
   readonly upstream: string;
@@ -24,17 +25,10 @@ export interface NotDeployed {
 
 const REMOTE_STATE_READ = /data\.terraform_remote_state\.([A-Za-z0-9_-]+)\.outputs(?:\.([A-Za-z0-9_-]+)|\["([^"]+)"\])/g;
 
-function strings(value: unknown, out: string[] = []): string[] {
-  if (typeof value === "string") out.push(value);
-  else if (Array.isArray(value)) for (const item of value) strings(item, out);
-  else if (value !== null && typeof value === "object") for (const item of Object.values(value)) strings(item, out);
-  return out;
-}
-
 /** Outputs read per terraform_remote_state data source: `data.terraform_remote_state.<name>.outputs.<output>` anywhere in the stack. */
 export function remoteStateOutputs(document: StackDocument): Map<string, Set<string>> {
   const reads = new Map<string, Set<string>>();
-  for (const text of strings(document)) {
+  for (const text of stringsIn(document)) {
     for (const match of text.matchAll(REMOTE_STATE_READ)) {
       const [, name, dotted, bracketed] = match;
       const output = dotted ?? bracketed;

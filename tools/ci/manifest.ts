@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { compareText } from "../../lib/order";
 
 export { LAYERS, splitStackName } from "../../stacks/layers";
 
@@ -50,4 +51,20 @@ export function readStackDocuments(outdir: string, manifest: Manifest): Record<s
 export function sameAsBase(outdir: string, baseOutdir: string, workingDirectory: string): boolean {
   const base = join(baseOutdir, workingDirectory, "cdk.tf.json");
   return existsSync(base) && readFileSync(base, "utf8") === readFileSync(join(outdir, workingDirectory, "cdk.tf.json"), "utf8");
+}
+
+/**
+ * `names` ordered so each comes after the names it depends on (dependencies outside `names` are left to
+ * their own order), ties by name; throws on a cycle, which cdktf never synthesizes.
+ */
+export function dependencyOrder(names: readonly string[], dependenciesOf: (name: string) => readonly string[]): string[] {
+  const ordered: string[] = [];
+  const visit = (name: string, path: readonly string[]) => {
+    if (ordered.includes(name)) return;
+    if (path.includes(name)) throw new Error(`stack dependency cycle: ${[...path, name].join(" -> ")}`);
+    for (const dependency of dependenciesOf(name)) if (names.includes(dependency)) visit(dependency, [...path, name]);
+    ordered.push(name);
+  };
+  for (const name of [...names].sort(compareText)) visit(name, []);
+  return ordered;
 }

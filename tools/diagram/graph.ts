@@ -1,4 +1,5 @@
 import { compareText } from "../../lib/order";
+import { dependencyOrder } from "../ci/manifest";
 import { type Category, displayName, type Fact, type Lookup, typeWords, viewOf } from "./catalog";
 import {
   environmentOf,
@@ -238,15 +239,5 @@ function factLines(facts: readonly Fact[]): string[] {
 /** Stacks ordered so every stack comes after those it depends on; ties by name. */
 function inDependencyOrder(stacks: readonly StackJson[]): StackJson[] {
   const byName = new Map(stacks.map((s) => [s.name, s]));
-  const ordered: StackJson[] = [];
-  const visit = (stack: StackJson, seen: readonly string[]) => {
-    if (ordered.includes(stack) || seen.includes(stack.name)) return;
-    for (const dep of stack.dependencies) {
-      const upstream = byName.get(dep);
-      if (upstream) visit(upstream, [...seen, stack.name]);
-    }
-    ordered.push(stack);
-  };
-  for (const stack of [...stacks].sort((x, y) => compareText(x.name, y.name))) visit(stack, []);
-  return ordered;
+  return dependencyOrder([...byName.keys()], (name) => byName.get(name)!.dependencies).map((name) => byName.get(name)!);
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { compareText } from "../../lib/order";
 import { splitStackName } from "../../stacks/layers";
-import { readStacks } from "../synth-output";
+import { readStacks, stringsIn } from "../synth-output";
 
 /** One stack of a synth output: its name, the stacks it depends on (manifest.json) and its cdk.tf.json. */
 export interface StackJson {
@@ -123,14 +123,6 @@ export function referencesOf(
     }
   }
   return [...found.values()];
-}
-
-/** Every string inside a JSON value. */
-export function stringsIn(value: unknown): string[] {
-  if (typeof value === "string") return [value];
-  if (Array.isArray(value)) return value.flatMap(stringsIn);
-  if (value && typeof value === "object") return Object.values(value).flatMap(stringsIn);
-  return [];
 }
 
 /** The addresses an output's value names (`${aws_subnet.x.id}`), in the output's stack. */
