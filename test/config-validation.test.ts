@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { ConfigError } from "../config/errors";
 import { loadEnvironments, parseEnvironment } from "../config/loader";
+import { problemLines } from "./helpers";
 
 /** A complete, valid environment; each case below changes one thing. */
 const valid = () => ({
@@ -19,11 +20,6 @@ const valid = () => ({
   },
 });
 type Env = ReturnType<typeof valid> & Record<string, unknown>;
-
-function problemsOf(env: unknown, name = "test"): string[] {
-  const result = parseEnvironment(`${name}.yaml`, name, typeof env === "string" ? env : stringify(env));
-  return "problems" in result ? result.problems.map((p) => `${p.file}: ${p.path}: ${p.message}`) : [];
-}
 
 const edit = (change: (env: Env) => void) => {
   const env = valid() as Env;
@@ -223,11 +219,11 @@ const cases: [string, unknown, string[]][] = [
 
 describe("environment validation", () => {
   it("accepts the valid base case", () => {
-    expect(problemsOf(valid())).toEqual([]);
+    expect(problemLines(valid())).toEqual([]);
   });
 
   it.each(cases)("%s", (_name, input, expected) => {
-    expect(problemsOf(input)).toEqual(expected);
+    expect(problemLines(input)).toEqual(expected);
   });
 
   it("covers at least 25 distinct invalid inputs", () => {
@@ -240,11 +236,11 @@ describe("environment validation", () => {
       e.network.natGateways = "dual";
       e.tags.team = "y".repeat(300);
     });
-    expect(problemsOf(env).map((line) => line.split(": ")[1])).toEqual(["aws.region", "tags.team", "network.natGateways"]);
+    expect(problemLines(env).map((line) => line.split(": ")[1])).toEqual(["aws.region", "tags.team", "network.natGateways"]);
   });
 
   it("refuses environment file names that cannot prefix AWS resource names", () => {
-    expect(problemsOf(valid(), "Prod_EU")).toEqual([
+    expect(problemLines(valid(), "Prod_EU")).toEqual([
       'Prod_EU.yaml: (file name): "Prod_EU" is not a valid environment name; use 1-20 lowercase letters, digits and hyphens, starting with a letter',
     ]);
   });

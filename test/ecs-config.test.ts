@@ -1,8 +1,7 @@
-import { stringify } from "yaml";
-import { parseEnvironment } from "../config/loader";
 import { allowedMemoryText, fargateSizeProblem } from "../lib/ecs/fargate";
 import { isTimeZone, scheduleExpressionProblem } from "../lib/ecs/schedule-expression";
 import { clientMaxIdleSeconds } from "../lib/load-balancer/idle-timeouts";
+import { problemLines } from "./helpers";
 
 // The ecs guards as table-driven invalid configs: each case changes one thing of a valid environment
 // with an ALB service and an NLB service, and asserts the exact problem lines (contract 3).
@@ -49,10 +48,6 @@ const valid = () => ({
 type Env = ReturnType<typeof valid> & { production?: boolean };
 type Service = Record<string, unknown> & ReturnType<typeof api>;
 
-function problemsOf(env: unknown): string[] {
-  const result = parseEnvironment("test.yaml", "test", stringify(env));
-  return "problems" in result ? result.problems.map((p) => `${p.file}: ${p.path}: ${p.message}`) : [];
-}
 const edit = (change: (env: Env, api: Service, ingest: Service) => void) => {
   const env = valid() as Env;
   change(env, env.ecs.services.api as Service, env.ecs.services.ingest as unknown as Service);
@@ -281,11 +276,11 @@ const cases: [string, Env, string[]][] = [
 
 describe("ecs config guards", () => {
   it("the base environment is valid", () => {
-    expect(problemsOf(valid())).toEqual([]);
+    expect(problemLines(valid())).toEqual([]);
   });
 
   it.each(cases)("%s", (_, env, expected) => {
-    expect(problemsOf(env)).toEqual(expected);
+    expect(problemLines(env)).toEqual(expected);
   });
 
   it("reports every problem of several services at once", () => {
@@ -293,7 +288,7 @@ describe("ecs config guards", () => {
       a.keepAliveTimeoutSeconds = 30;
       i.keepAliveTimeoutSeconds = 400;
     });
-    expect(problemsOf(env).map((line) => line.split(":").slice(0, 2).join(":"))).toEqual([
+    expect(problemLines(env).map((line) => line.split(":").slice(0, 2).join(":"))).toEqual([
       "test.yaml: ecs.services.api.keepAliveTimeoutSeconds",
       "test.yaml: ecs.services.ingest.keepAliveTimeoutSeconds",
     ]);
@@ -304,7 +299,7 @@ describe("ecs config guards", () => {
       Object.assign(a.scaling.schedules[0]!, { maxCapacity: 60, widenBounds: true });
       e.ecs.dependencies.redis.maxConnections = 12000;
     });
-    expect(problemsOf(env)).toEqual([
+    expect(problemLines(env)).toEqual([
       "test.yaml: ecs.dependencies.redis.maxConnections: 12000 is less than the 12400 connections the services can open at full scale during a deployment (api 120 tasks x 100 = 12000, ingest 8 tasks x 50 = 400; tasks = max capacity incl. schedules x deploymentMaximumPercent); a scale-out would exhaust redis. Lower maxCapacity or connections per task, or raise the limit",
     ]);
   });

@@ -3,6 +3,8 @@ import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stringify } from "yaml";
+import { formatProblem } from "../config/errors";
 import { loadEnvironments, parseEnvironment } from "../config/loader";
 import type { EnvironmentConfig } from "../config/schema";
 import type { EnvironmentStack } from "../stacks/environment-stack";
@@ -56,6 +58,15 @@ export function runApp(args: readonly string[] = [], env: Record<string, string>
 /** Runs a TypeScript tool of the project on plain node with `tools/ts-hook.cjs` (sources transpiled per content hash). */
 export function runTs(args: readonly string[], env: Record<string, string> = {}): Promise<RunResult> {
   return run(process.execPath, ["--require", "./tools/ts-hook.cjs", ...args], env);
+}
+
+/**
+ * The contract-3 lines (`<file>: <field.path>: <message>`) the loader reports for an environment given
+ * as YAML text or as a value to write as YAML, named `<name>.yaml`; [] when it is valid.
+ */
+export function problemLines(env: unknown, name = "test"): string[] {
+  const result = parseEnvironment(`${name}.yaml`, name, typeof env === "string" ? env : stringify(env));
+  return "problems" in result ? result.problems.map(formatProblem) : [];
 }
 
 /** A fixture environment, validated; throws with the problems if it is invalid. */
