@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { FARGATE_MAX_STOP_TIMEOUT_SECONDS } from "../lib/ecs/fargate";
 import { ALB_IDLE_TIMEOUT, NLB_TCP_IDLE_TIMEOUT } from "../lib/load-balancer/idle-timeouts";
+import { parseCidr } from "../lib/network/cidr";
 import { CLOUDWATCH_RETENTION_DAYS } from "../lib/logs/encrypted-log-group";
 
 // The `ecs:` section of an environment: the cluster's Fargate services, the shared ALB, the
@@ -16,7 +17,15 @@ const int = (min: number, max: number, what = "") =>
 
 const name = z.string().regex(/^[a-z][a-z0-9-]{0,23}$/, "must be 1-24 lowercase letters, digits and hyphens, starting with a letter");
 
-const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "must be an IPv4 CIDR block such as 10.0.0.0/8");
+const CIDR_SHAPE = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+/** The shape (also the JSON schema's pattern for editors), then the same check as the network's blocks: octets 0-255, prefix 0-32, no host bits. */
+const cidr = z
+  .string()
+  .regex(CIDR_SHAPE, "must be an IPv4 CIDR block such as 10.0.0.0/8")
+  .superRefine((text, ctx) => {
+    const parsed = CIDR_SHAPE.test(text) ? parseCidr(text) : undefined;
+    if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
+  });
 
 const certificateArn = z
   .string()

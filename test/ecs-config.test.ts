@@ -57,6 +57,17 @@ const S = "test.yaml: ecs.services";
 
 const cases: [string, Env, string[]][] = [
   [
+    "ingress CIDRs that only look like CIDR blocks",
+    edit((e, _, i) => {
+      (e.ecs.alb as Record<string, unknown>).ingressCidrs = ["300.0.0.0/8"];
+      (i.nlb as Record<string, unknown>).ingressCidrs = ["10.0.0.1/8"];
+    }),
+    [
+      'test.yaml: ecs.alb.ingressCidrs.0: "300.0.0.0/8" is not an IPv4 CIDR block such as 10.0.0.0/16',
+      `${S}.ingest.nlb.ingressCidrs.0: "10.0.0.1/8" has host bits set; the network address is 10.0.0.0/8`,
+    ],
+  ],
+  [
     "ALB keep-alive not longer than the ALB idle timeout",
     edit((_, a) => (a.keepAliveTimeoutSeconds = 60)),
     [
