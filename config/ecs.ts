@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { FARGATE_MAX_STOP_TIMEOUT_SECONDS } from "../lib/ecs/fargate";
 import { ALB_IDLE_TIMEOUT, NLB_TCP_IDLE_TIMEOUT } from "../lib/load-balancer/idle-timeouts";
-import { parseCidr } from "../lib/network/cidr";
 import { CLOUDWATCH_RETENTION_DAYS } from "../lib/logs/encrypted-log-group";
+import { parseCidr } from "../lib/network/cidr";
 
 // The `ecs:` section of an environment: the cluster's Fargate services, the shared ALB, the
 // downstream dependencies whose connection budgets the services share, and where alarms go.
