@@ -4,6 +4,7 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { arnPartition } from "../aws-partition";
 import { PodIdentityRole } from "./pod-identity-role";
+import { COREDNS } from "./system-workloads";
 
 export interface ClusterAddonVersions {
   readonly vpcCni: string;
@@ -70,14 +71,14 @@ export class ClusterAddons extends Construct {
     this.kubeProxy = new EksAddon(this, "kube-proxy", { ...common, addonName: "kube-proxy", addonVersion: props.versions.kubeProxy });
   }
 
-  /** CoreDNS (two replicas) on the system node group: it tolerates the group's taint and selects its label. */
+  /** CoreDNS (COREDNS.replicas, which the system group's sizing counts) on the system node group: it tolerates the group's taint and selects its label. */
   addCoreDns(placement: CoreDnsPlacement): EksAddon {
     this.coredns = new EksAddon(this, "coredns", {
       ...this.common(),
       addonName: "coredns",
       addonVersion: this.props.versions.coredns,
       configurationValues: JSON.stringify({
-        replicaCount: 2,
+        replicaCount: COREDNS.replicas,
         nodeSelector: { [placement.nodeLabel.key]: placement.nodeLabel.value },
         tolerations: [{ key: placement.taintKey, operator: "Exists", effect: "NoSchedule" }],
       }),

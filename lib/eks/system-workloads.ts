@@ -14,9 +14,22 @@ export interface SystemWorkload {
  * What runs on the system node group and what it requests (per replica), from the add-ons' default
  * manifests and the termination handler values this project sets. DaemonSets take their share of every node.
  */
+export const COREDNS: SystemWorkload = { name: "coredns", kind: "Deployment", replicas: 2, cpuMillicores: 100, memoryMiB: 70 };
+/**
+ * Counted at its default 2 replicas whether or not a handler runs; eks.terminationHandler.replicas (up
+ * to 5) adds at most 150m and 192 MiB, which every instance type in lib/eks/instance-types.ts holds.
+ */
+export const TERMINATION_HANDLER: SystemWorkload = {
+  name: "aws-node-termination-handler",
+  kind: "Deployment",
+  replicas: 2,
+  cpuMillicores: 50,
+  memoryMiB: 64,
+};
+
 export const SYSTEM_WORKLOADS: readonly SystemWorkload[] = [
-  { name: "coredns", kind: "Deployment", replicas: 2, cpuMillicores: 100, memoryMiB: 70 },
-  { name: "aws-node-termination-handler", kind: "Deployment", replicas: 2, cpuMillicores: 50, memoryMiB: 64 },
+  COREDNS,
+  TERMINATION_HANDLER,
   { name: "aws-node (vpc-cni)", kind: "DaemonSet", replicas: 1, cpuMillicores: 25, memoryMiB: 0 },
   { name: "kube-proxy", kind: "DaemonSet", replicas: 1, cpuMillicores: 100, memoryMiB: 0 },
   { name: "eks-pod-identity-agent", kind: "DaemonSet", replicas: 1, cpuMillicores: 25, memoryMiB: 64 },

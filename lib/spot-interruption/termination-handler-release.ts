@@ -1,5 +1,6 @@
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { Construct } from "constructs";
+import { TERMINATION_HANDLER } from "../eks/system-workloads";
 import { assertProps } from "../validation";
 
 /** The chart's OCI registry (the handler's README: helm upgrade --install ... oci://public.ecr.aws/aws-ec2/helm/...). */
@@ -66,7 +67,10 @@ export class TerminationHandlerRelease extends Construct {
         },
       ],
       // Requests the system node group's sizing counts on (lib/eks/system-workloads.ts).
-      resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+      resources: {
+        requests: { cpu: `${TERMINATION_HANDLER.cpuMillicores}m`, memory: `${TERMINATION_HANDLER.memoryMiB}Mi` },
+        limits: { memory: "128Mi" },
+      },
       ...(props.heartbeatIntervalSeconds ? { heartbeatInterval: props.heartbeatIntervalSeconds } : {}),
     };
     this.release = new Release(this, "release", {
