@@ -3,17 +3,11 @@ import { FARGATE_MAX_STOP_TIMEOUT_SECONDS } from "../lib/ecs/fargate";
 import { ALB_IDLE_TIMEOUT, NLB_TCP_IDLE_TIMEOUT } from "../lib/load-balancer/idle-timeouts";
 import { CLOUDWATCH_RETENTION_DAYS } from "../lib/logs/encrypted-log-group";
 import { parseCidr } from "../lib/network/cidr";
+import { int } from "./fields";
 
 // The `ecs:` section of an environment: the cluster's Fargate services, the shared ALB, the
 // downstream dependencies whose connection budgets the services share, and where alarms go.
 // Cross-field guards (lessons 1, 4, 7, 8, 10, 13) live in config/ecs-guards.ts.
-
-const int = (min: number, max: number, what = "") =>
-  z
-    .number()
-    .int("must be a whole number")
-    .min(min, `must be between ${min} and ${max}${what}`)
-    .max(max, `must be between ${min} and ${max}${what}`);
 
 const name = z.string().regex(/^[a-z][a-z0-9-]{0,23}$/, "must be 1-24 lowercase letters, digits and hyphens, starting with a letter");
 

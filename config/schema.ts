@@ -7,6 +7,7 @@ import { CLOUDWATCH_RETENTION_DAYS } from "../lib/logs/encrypted-log-group";
 import { type Cidr, cidrSubnets, contains, overlaps, parseCidr } from "../lib/network/cidr";
 import { ecsObject } from "./ecs";
 import { ecsProblems } from "./ecs-guards";
+import { int } from "./fields";
 
 // One schema is the single source of the config's TypeScript types, its validation, its defaults
 // and the generated JSON Schema (config/environment.schema.json) that editors use for completion.
@@ -106,11 +107,7 @@ const stateSection = z
 
 const subnetTier = z
   .strictObject({
-    prefixLength: z
-      .number()
-      .int("must be a whole number")
-      .min(16, "must be between 16 and 28 (AWS subnet sizes)")
-      .max(28, "must be between 16 and 28 (AWS subnet sizes)")
+    prefixLength: int(16, 28, " (AWS subnet sizes)")
       .optional()
       .describe(
         "Size of each subnet of the tier (one per AZ), allocated from the VPC CIDR with Terraform's cidrsubnets() rules. @default 24 (public, intra), 20 (private)",
@@ -137,11 +134,7 @@ const flowLogsSection = z
       .describe(
         "Flow-log fields recorded in addition to the base format (the v2 defaults plus vpc-id, subnet-id, instance-id, tcp-flags, type, pkt-srcaddr, pkt-dstaddr, region, az-id, flow-direction, traffic-path, pkt-src-aws-service, pkt-dst-aws-service), appended in this order. @default [] - the base format only",
       ),
-    s3RetentionDays: z
-      .number()
-      .int("must be a whole number")
-      .min(1, "must be between 1 and 3650 days")
-      .max(3650, "must be between 1 and 3650 days")
+    s3RetentionDays: int(1, 3650, " days")
       .default(90)
       .describe("Days before flow-log objects in S3 expire (noncurrent versions expire 7 days later). @default 90"),
     cloudwatchRetentionDays: z
@@ -257,13 +250,7 @@ const spotGroupFields = {
     "At least 3, so that one type's spot capacity running out does not stop scaling.",
   ),
   ...sizeFields,
-  diskSizeGiB: z
-    .number()
-    .int("must be a whole number")
-    .min(20, "must be between 20 and 1000 GiB")
-    .max(1000, "must be between 20 and 1000 GiB")
-    .default(50)
-    .describe("Encrypted gp3 root volume per node, GiB. @default 50"),
+  diskSizeGiB: int(20, 1000, " GiB").default(50).describe("Encrypted gp3 root volume per node, GiB. @default 50"),
 };
 
 const managedSpotNodeGroup = z
@@ -279,11 +266,7 @@ const selfManagedSpotNodeGroup = z
       .min(0, "must be 0 or more")
       .default(0)
       .describe("On-demand nodes below the spot capacity (everything above the base is spot). @default 0"),
-    metadataHopLimit: z
-      .number()
-      .int("must be a whole number")
-      .min(1, "must be between 1 and 64")
-      .max(64, "must be between 1 and 64")
+    metadataHopLimit: int(1, 64)
       .default(1)
       .describe("IMDSv2 response hop limit. 1 keeps pods (which are one hop further) from reading the node role's credentials. @default 1"),
     metadataHopLimitReason: z
@@ -313,18 +296,10 @@ const terminationHandlerSection = z
       .max(5, "must be at most 5")
       .default(2)
       .describe("Handler replicas on the system node group, with a disruption budget of one. @default 2"),
-    lifecycleHookTimeoutSeconds: z
-      .number()
-      .int("must be a whole number")
-      .min(30, "must be between 30 and 7200 seconds (the Auto Scaling limits)")
-      .max(7200, "must be between 30 and 7200 seconds (the Auto Scaling limits)")
+    lifecycleHookTimeoutSeconds: int(30, 7200, " seconds (the Auto Scaling limits)")
       .default(300)
       .describe("Heartbeat timeout of the termination lifecycle hook: how long Auto Scaling waits for the drain. @default 300"),
-    heartbeatIntervalSeconds: z
-      .number()
-      .int("must be a whole number")
-      .min(30, "must be between 30 and 3600 seconds")
-      .max(3600, "must be between 30 and 3600 seconds")
+    heartbeatIntervalSeconds: int(30, 3600, " seconds")
       .optional()
       .describe(
         "Send lifecycle heartbeats this often while draining, extending the hook up to 48 hours; must be shorter than lifecycleHookTimeoutSeconds. @default - no heartbeats",
