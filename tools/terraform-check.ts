@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { promisify } from "node:util";
@@ -238,7 +238,8 @@ export async function runTerraformLoader(outdir: string): Promise<LoaderResult[]
       cliConfig,
       `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["*/*/*"]\n  }\n}\n`,
     );
-    const stacks = readdirSync(join(outdir, "stacks")).sort();
+    // The stacks the reference checks read (folders with a cdk.tf.json), so both cover the same set.
+    const stacks = [...readSynthStacks(outdir).keys()];
     return await Promise.all(
       stacks.map(async (stack) => {
         const env = {
@@ -272,7 +273,7 @@ if (require.main === module) {
   const outdir = process.argv[2] ?? "cdktf.out";
   void (async () => {
     if (!existsSync(join(outdir, "stacks"))) {
-      console.error(`check-terraform: ${outdir}/stacks does not exist; run \`npx cdktf synth\` (or pass the synth output folder) first`);
+      console.error(`check-terraform: ${outdir}/stacks does not exist; run \`npm run synth\` (or pass the synth output folder) first`);
       process.exit(2);
     }
     const problems = configurationProblems(readStacks(outdir));
