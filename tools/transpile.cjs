@@ -2,7 +2,7 @@
 // node_modules/.cache/ts-hook (TS_HOOK_CACHE_DIR moves it; deleting it is always safe). The cache key is a
 // hash of the transpiler version, its options, the file's path and its current text, so an edited file is
 // always transpiled again and an unchanged one costs a read and a hash. Used by tools/ts-hook.cjs for each
-// file it loads and by tools/app.cjs for each project file it bundles: tests, tools and app run one code.
+// file it loads; writeCacheFile also writes tools/app.cjs's bundle cache.
 const { createHash } = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");

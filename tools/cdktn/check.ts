@@ -114,12 +114,11 @@ function installDependencies(): string {
     dependencies[swap?.name ?? name] = swap?.version ?? version;
   }
   const cli = PACKAGE_SWAP["cdktf-cli"]!;
-  // The CLI for `cdktn synth`, the bundler and transpiler the app command uses, Node's types for tsc.
+  // The CLI for `cdktn synth`, the bundler the app command uses, Node's types for tsc.
   Object.assign(dependencies, {
     cdktf: `npm:${PACKAGE_SWAP.cdktf!.name}@${PACKAGE_SWAP.cdktf!.version}`,
     [cli.name]: cli.version,
     esbuild: pkg.devDependencies.esbuild!,
-    "@swc/core": pkg.devDependencies["@swc/core"]!,
     "@types/node": pkg.devDependencies["@types/node"]!,
   });
   const key = Object.entries(dependencies)
