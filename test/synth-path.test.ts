@@ -161,6 +161,35 @@ describe("the app command of cdktf.json (loader-free, never stale)", () => {
     expect(folder(bundled)).toEqual(folder(unbundled));
   }, 60_000);
 
+  it("zips a TerraformAsset: cdktf runs its own fs.js as a command, so each bundled file keeps its __filename", async () => {
+    // A one-stack app of its own: the shipped stacks have no assets, a fork's Lambda function would.
+    const project = join(work, "asset-app");
+    for (const entry of ["package.json", "tsconfig.json", "tools"]) cpSync(join(root, entry), join(project, entry), { recursive: true });
+    symlinkSync(join(root, "node_modules"), join(project, "node_modules"));
+    mkdirSync(join(project, "handler"));
+    writeFileSync(join(project, "handler", "index.js"), 'exports.handler = async () => "ok";\n');
+    writeFileSync(
+      join(project, "main.ts"),
+      [
+        'import { join } from "node:path";',
+        'import { App, AssetType, TerraformAsset, TerraformStack } from "cdktf";',
+        "const app = new App({ outdir: process.env.CDKTF_OUTDIR });",
+        'const stack = new TerraformStack(app, "assets");',
+        'new TerraformAsset(stack, "handler", { path: join(__dirname, "handler"), type: AssetType.ARCHIVE });',
+        "app.synth();",
+      ].join("\n"),
+    );
+    const out = join(work, "asset-out");
+    const result = await run(app, project, { CDKTF_OUTDIR: out, APP_CACHE_DIR: join(work, "asset-cache") });
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    const zips = readdirSync(join(out, "stacks", "assets"), { recursive: true }).filter((name) => String(name).endsWith(".zip"));
+    expect(zips).toHaveLength(1);
+    // A zip's local file header, and the handler inside it.
+    const zip = readFileSync(join(out, "stacks", "assets", String(zips[0])));
+    expect(zip.subarray(0, 4).toString("hex")).toBe("504b0304");
+    expect(zip.includes("index.js")).toBe(true);
+  }, 60_000);
+
   it("transpiles per content: an unchanged file hits the cache, a changed one gets a new entry", async () => {
     const dir = join(work, "hook");
     const cache = join(work, "hook-cache");

@@ -11,6 +11,7 @@ const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
 const vm = require("node:vm");
+const { patchedSource } = require("./cdktf-patches.cjs");
 const { installStackTraces } = require("./stack-traces.cjs");
 const { writeCacheFile } = require("./transpile.cjs");
 
@@ -29,7 +30,11 @@ const buildOptions = {
   sourcemap: "external",
   sourcesContent: false,
 };
-const buildKey = JSON.stringify({ esbuild: require("esbuild/package.json").version, buildOptions });
+const buildKey = JSON.stringify({
+  esbuild: require("esbuild/package.json").version,
+  buildOptions,
+  cdktfPatches: sha256(fs.readFileSync(path.join(__dirname, "cdktf-patches.cjs"))),
+});
 /** One record per project folder: copies of the project can share a node_modules (and so this cache). */
 const recordFile = path.join(cacheDir, `app-${sha256(root).slice(0, 16)}.json`);
 
@@ -54,6 +59,17 @@ function hashOf(file) {
 
 const isDependency = (input) => input.split(/[\\/]/).includes("node_modules");
 
+/**
+ * `text` of `file` with the file's own `__dirname` and `__filename` declared, if it uses them and does not
+ * declare them itself. Put on the first line (after a `#!` line), so the source map's lines stay the file's.
+ */
+function withOwnPaths(file, text) {
+  if (!/\b__(dirname|filename)\b/.test(text) || /\b(const|let|var)\s+__(dirname|filename)\b/.test(text)) return text;
+  const own = `const __dirname = ${JSON.stringify(path.dirname(file))}, __filename = ${JSON.stringify(file)}; `;
+  const shebang = text.startsWith("#!") ? text.indexOf("\n") + 1 : 0;
+  return text.slice(0, shebang) + own + text.slice(shebang);
+}
+
 /** The bundle recorded for this project folder and its code, if every input it was built from is unchanged. */
 function currentBundle() {
   let record;
@@ -75,24 +91,24 @@ function currentBundle() {
 }
 
 /**
- * Bundles main.ts with esbuild and records its inputs. The only file-relative values the sources use,
- * `__dirname` and `__filename`, are given each project file's own (a bundle has only one of each).
+ * Bundles main.ts with esbuild and records its inputs. The only file-relative values code uses,
+ * `__dirname` and `__filename`, are each file's own (withOwnPaths), as when it runs unbundled.
  * (Bundling the CommonJS that swc makes of each file, as jest runs it, was measured too: one run in
  * three at 200 services took 1.5x the time and memory; test/synth-path.test.ts checks the bundle writes
  * the bytes the unbundled sources write.)
  */
 async function buildBundle() {
   const esbuild = require("esbuild");
-  const ownPaths = {
-    name: "own-paths",
+  // Every file keeps its own `__dirname` and `__filename` (a bundle has one of each; cdktf zips an asset
+  // by running its own fs.js as a command), and two cdktf files get speed-only edits (tools/cdktf-patches.cjs).
+  const perFile = {
+    name: "per-file",
     setup(build) {
-      build.onLoad({ filter: /\.ts$/ }, (args) => {
-        if (isDependency(path.relative(root, args.path))) return undefined;
-        const text = fs.readFileSync(args.path, "utf8");
-        if (!/\b__(dirname|filename)\b/.test(text)) return { contents: text, loader: "ts" };
-        // Prepended to the first line: the source map's lines stay the file's own.
-        const own = `const __dirname = ${JSON.stringify(path.dirname(args.path))}, __filename = ${JSON.stringify(args.path)}; `;
-        return { contents: own + text, loader: "ts" };
+      build.onLoad({ filter: /\.(ts|js|cjs)$/ }, (args) => {
+        const dependency = isDependency(path.relative(root, args.path));
+        const original = fs.readFileSync(args.path, "utf8");
+        const text = (dependency && patchedSource(args.path, original)) || original;
+        return { contents: withOwnPaths(args.path, text), loader: args.path.endsWith(".ts") && !dependency ? "ts" : "js" };
       });
     },
   };
@@ -103,7 +119,7 @@ async function buildBundle() {
     metafile: true,
     write: false,
     logLevel: "silent",
-    plugins: [ownPaths],
+    plugins: [perFile],
   });
   await esbuild.stop();
   const code = result.outputFiles.find((file) => file.path.endsWith(".js")).contents;

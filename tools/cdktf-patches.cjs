@@ -1,0 +1,95 @@
+// Edits to two files of cdktf 0.21.0 that tools/app.cjs applies when it bundles the app; node_modules is
+// never written. They change how fast cdktf works, never what it writes. cdktf is archived (no 0.21.x
+// will follow), so the edits are pinned to exact text: if any edit of a file does not find its text
+// exactly once (another cdktf, or CDK Terrain), the file is bundled unchanged and test/cdktf-patches.test.ts
+// fails until the edits are checked again. That test compares the edited resolve with cdktf's own over
+// every element of the fixture stacks and a set of token cases. The edited files stay under cdktf's
+// MPL-2.0, and so do the edits below.
+
+/** One dead-simple rule for every literal: text that needs no resolving and would come back unchanged. */
+const LITERAL_HELPERS = `
+// tools/cdktf-patches.cjs: values resolve() returns as they are, with no side effect: strings without
+// token markers (every marker contains "{") or encoded numbers, booleans, and numbers that encode no token.
+function isLiteralString(s) {
+    if (s.includes("{") || s === token_1.Token.STRING_MAP_TOKEN_VALUE || s === token_1.Token.ANY_MAP_TOKEN_VALUE) return false;
+    return !encoding_1.TokenString.forNumbers(s).test();
+}
+function isLiteral(x) {
+    switch (typeof x) {
+        case "string": return isLiteralString(x);
+        case "boolean": return true;
+        case "number": return x !== token_1.Token.NUMBER_MAP_TOKEN_VALUE && (0, encoding_1.extractTokenDouble)(x, false) === undefined;
+        default: return false;
+    }
+}
+function isConstruct(x) {`;
+
+/**
+ * Per file under node_modules: why, and [text, replacement] pairs. Each text must occur exactly once.
+ * @type {readonly { file: string, why: string, edits: readonly (readonly [string, string])[] }[]}
+ */
+const PATCHES = [
+  {
+    file: "cdktf/lib/tokens/private/resolve.js",
+    why:
+      "resolve() built two closures, a path array and an options copy for every key and every value it " +
+      "visits, undefined attributes included, and joined the path into a string on every call; it runs " +
+      "twice over every element. Literal values and keys now take no context, and the path is joined " +
+      "only for an error message (docs/performance.md has the figures).",
+    edits: [
+      ['    const pathName = "/" + prefix.join("/");', '    const pathName = () => "/" + prefix.join("/");'],
+      ["unableToResolveCircularReference)(pathName)", "unableToResolveCircularReference)(pathName())"],
+      ["cannotResolveFunction)(pathName, obj)", "cannotResolveFunction)(pathName(), obj)"],
+      ["constructsCannotBeResolved)(pathName)", "constructsCannotBeResolved)(pathName())"],
+      ["mapKeyMustResolveToString)(pathName, key, resolvedKey)", "mapKeyMustResolveToString)(pathName(), key, resolvedKey)"],
+      // A child deeper than 200 levels must still reach the depth check, so literals skip it only above.
+      [
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: cdktf's source text, which has a template literal
+        "            .map((x, i) => makeContext(`${i}`)[0].resolve(x))",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the same template literal, kept
+        "            .map((x, i) => (prefix.length < 200 && isLiteral(x) ? x : makeContext(`${i}`)[0].resolve(x)))",
+      ],
+      [
+        "    for (const key of Object.keys(obj)) {\n        const resolvedKey",
+        "    for (const key of Object.keys(obj)) {\n" +
+          "        if (prefix.length < 200 && isLiteralString(key)) {\n" +
+          "            const value = obj[key];\n" +
+          "            if (value === undefined) continue;\n" +
+          "            if (isLiteral(value)) { result[key] = value; continue; }\n" +
+          "        }\n" +
+          "        const resolvedKey",
+      ],
+      ["function isConstruct(x) {", LITERAL_HELPERS],
+    ],
+  },
+  {
+    file: "cdktf/lib/private/fs.js",
+    why:
+      "archiver (zip for assets, which this project has none of) and its dependencies were loaded and set " +
+      "up on every run; it is now required on the first archive.",
+    edits: [['const archiver = require("archiver");', 'const archiver = (...args) => require("archiver")(...args);']],
+  },
+];
+
+/**
+ * `source` with the edits for `file` (a path ending in one of PATCHES' files) applied, or undefined when
+ * the file has no edits or any edit's text is not found exactly once (then the file stays as it is).
+ */
+function patchedSource(file, source) {
+  const patch = PATCHES.find((p) => file.replaceAll("\\", "/").endsWith(`/node_modules/${p.file}`));
+  if (!patch) return undefined;
+  let text = source;
+  for (const [from, to] of patch.edits) {
+    const at = text.indexOf(from);
+    if (at < 0 || text.indexOf(from, at + from.length) >= 0) return undefined;
+    text = text.slice(0, at) + to + text.slice(at + from.length);
+  }
+  return text;
+}
+
+/** For esbuild's onLoad: the files PATCHES edits. */
+const PATCHED_FILES = new RegExp(
+  `[\\\\/]node_modules[\\\\/](${PATCHES.map((p) => p.file.replaceAll(".", "\\.").replaceAll("/", "[\\\\/]")).join("|")})$`,
+);
+
+module.exports = { PATCHES, PATCHED_FILES, patchedSource };
