@@ -54,7 +54,10 @@ function main(): void {
     for (const entry of ["main.ts", "cdktf.json", "config", "lib", "stacks"])
       cpSync(join(root, entry), join(copy, entry), { recursive: true });
     mkdirSync(join(copy, "tools"));
-    for (const tool of ["app.cjs", "stack-traces.cjs", "transpile.cjs"]) cpSync(join(root, "tools", tool), join(copy, "tools", tool));
+    // The app command and the CommonJS helpers it requires (cdktf-patches.cjs edits only cdktf's own files).
+    for (const tool of readdirSync(join(root, "tools")).filter((name) => name.endsWith(".cjs"))) {
+      cpSync(join(root, "tools", tool), join(copy, "tools", tool));
+    }
     for (const file of readdirSync(copy, { recursive: true }).map(String)) {
       if (file.endsWith(".ts")) writeFileSync(join(copy, file), swapImports(readFileSync(join(copy, file), "utf8")));
     }
