@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import {
@@ -99,6 +100,10 @@ describe("cdktf edits for speed (tools/cdktf-patches.cjs)", () => {
     const size = new TerraformVariable(stack, "size", { type: "number" });
     const iterator = TerraformIterator.fromList(names.listValue);
     new SsmParameter(stack, "each", { forEach: iterator, name: iterator.value, type: "String", value: `${bucket.arn}/${iterator.key}` });
+    // A dynamic block: its content's iterator tokens read the iterator context through nested maps and lists.
+    new LaunchTemplate(stack, "template", {
+      blockDeviceMappings: iterator.dynamic({ deviceName: iterator.value, ebs: { kmsKeyId: iterator.key, volumeSize: 20 } }),
+    });
     const local = new TerraformLocal(stack, "local", { a: bucket.id });
     // cdktf refuses paths deeper than 200: literals at the limit must still be refused, inside a map or a list.
     const nested = (levels: number, inner: unknown): unknown => (levels === 0 ? inner : { level: nested(levels - 1, inner) });
@@ -120,11 +125,22 @@ describe("cdktf edits for speed (tools/cdktf-patches.cjs)", () => {
         format: Fn.format("%s-%s", [bucket.id, "x"]),
         lookup: Fn.lookup(tags.value, "k", "default"),
         join: Fn.join(",", names.listValue),
+        // Contexts pass flags (braces, escapes) down to tokens nested in maps and lists inside a function.
+        nested: Fn.jsonencode({ a: { b: [Fn.upper(bucket.id), { c: `x-${bucket.arn}`, d: Fn.lower(iterator.value) }] } }),
+        inner: Fn.join("-", [Fn.format("%s", [bucket.id]), Fn.element(names.listValue, 0)]),
       },
       lazy: {
         s: Lazy.stringValue({ produce: () => bucket.id }),
         a: Lazy.anyValue({ produce: () => ({ x: undefined, y: [bucket.arn, 2], z: "literal" }) }),
         n: Lazy.numberValue({ produce: () => 3 }),
+        // What a token sets on its context reaches the tokens in the maps and lists its value holds.
+        flags: Lazy.anyValue({
+          produce: (context) => {
+            context.suppressBraces = true;
+            context.iteratorContext = "FOR_EXPRESSION";
+            return { a: { b: [bucket.arn, iterator.value, { c: iterator.key }] }, d: [[bucket.id]] };
+          },
+        }),
       },
       iterator: { value: iterator.value, key: iterator.key, dynamic: iterator.dynamic({ name: iterator.value }) },
       date: { d: new Date(0) },

@@ -32,30 +32,39 @@ const PATCHES = [
   {
     file: "cdktf/lib/tokens/private/resolve.js",
     why:
-      "resolve() built two closures, a path array and an options copy for every key and every value it " +
-      "visits, undefined attributes included, and joined the path into a string on every call; it runs " +
-      "twice over every element. Literal values and keys now take no context, and the path is joined " +
-      "only for an error message (docs/performance.md has the figures).",
+      "resolve() made a context (two closures, a path array, an options copy) for every key and every value " +
+      "it visits, undefined attributes included, and joined the path into a string on every call; it runs " +
+      "twice over every element. Now literal keys and values take no context, a value under a literal key " +
+      "or an index is resolved with its parent's flags directly (a context of its own would only copy them), " +
+      "and the path is joined only for an error message. docs/performance.md has the figures.",
     edits: [
-      ['    const pathName = "/" + prefix.join("/");', '    const pathName = () => "/" + prefix.join("/");'],
+      [
+        '    const pathName = "/" + prefix.join("/");',
+        '    const pathName = () => "/" + prefix.join("/");\n' +
+          "    // tools/cdktf-patches.cjs: a value under a literal key or an index, resolved as makeContext(segment)[0].resolve\n" +
+          "    // would, minus the context: that context's flags are copies of options.previousContext's.\n" +
+          "    const resolveChild = (x, segment) => resolve(x, { ...options, prefix: prefix.concat([segment]), previousContext: options.previousContext });",
+      ],
       ["unableToResolveCircularReference)(pathName)", "unableToResolveCircularReference)(pathName())"],
       ["cannotResolveFunction)(pathName, obj)", "cannotResolveFunction)(pathName(), obj)"],
       ["constructsCannotBeResolved)(pathName)", "constructsCannotBeResolved)(pathName())"],
       ["mapKeyMustResolveToString)(pathName, key, resolvedKey)", "mapKeyMustResolveToString)(pathName(), key, resolvedKey)"],
-      // A child deeper than 200 levels must still reach the depth check, so literals skip it only above.
+      // A child deeper than 200 levels must still reach the depth check, so the shortcuts stop above it.
       [
         // biome-ignore lint/suspicious/noTemplateCurlyInString: cdktf's source text, which has a template literal
         "            .map((x, i) => makeContext(`${i}`)[0].resolve(x))",
         // biome-ignore lint/suspicious/noTemplateCurlyInString: the same template literal, kept
-        "            .map((x, i) => (prefix.length < 200 && isLiteral(x) ? x : makeContext(`${i}`)[0].resolve(x)))",
+        "            .map((x, i) => (prefix.length >= 200 ? makeContext(`${i}`)[0].resolve(x) : isLiteral(x) ? x : resolveChild(x, `${i}`)))",
       ],
       [
         "    for (const key of Object.keys(obj)) {\n        const resolvedKey",
         "    for (const key of Object.keys(obj)) {\n" +
           "        if (prefix.length < 200 && isLiteralString(key)) {\n" +
-          "            const value = obj[key];\n" +
-          "            if (value === undefined) continue;\n" +
-          "            if (isLiteral(value)) { result[key] = value; continue; }\n" +
+          "            const raw = obj[key];\n" +
+          "            if (raw === undefined) continue;\n" +
+          "            const value = isLiteral(raw) ? raw : resolveChild(raw, key);\n" +
+          "            if (value !== undefined) result[key] = value;\n" +
+          "            continue;\n" +
           "        }\n" +
           "        const resolvedKey",
       ],
