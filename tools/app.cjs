@@ -108,7 +108,7 @@ async function buildBundle() {
         const dependency = isDependency(path.relative(root, args.path));
         const original = fs.readFileSync(args.path, "utf8");
         const text = (dependency && patchedSource(args.path, original)) || original;
-        return { contents: withOwnPaths(args.path, text), loader: args.path.endsWith(".ts") && !dependency ? "ts" : "js" };
+        return { contents: withOwnPaths(args.path, text), loader: args.path.endsWith(".ts") ? "ts" : "js" };
       });
     },
   };

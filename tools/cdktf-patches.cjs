@@ -1,12 +1,12 @@
 // Edits to two files of cdktf 0.21.0 that tools/app.cjs applies when it bundles the app; node_modules is
 // never written. They change how fast cdktf works, never what it writes. cdktf is archived (no 0.21.x
 // will follow), so the edits are pinned to exact text: if any edit of a file does not find its text
-// exactly once (another cdktf, or CDK Terrain), the file is bundled unchanged and test/cdktf-patches.test.ts
+// exactly once (another cdktf version), the file is bundled unchanged and test/cdktf-patches.test.ts
 // fails until the edits are checked again. That test compares the edited resolve with cdktf's own over
 // every element of the fixture stacks and a set of token cases. The edited files stay under cdktf's
 // MPL-2.0, and so do the edits below.
 
-/** One dead-simple rule for every literal: text that needs no resolving and would come back unchanged. */
+/** Appended to resolve.js (before isConstruct): which values resolve() returns unchanged, with no side effect. */
 const LITERAL_HELPERS = `
 // tools/cdktf-patches.cjs: values resolve() returns as they are, with no side effect: strings without
 // token markers (every marker contains "{") or encoded numbers, booleans, and numbers that encode no token.
@@ -96,9 +96,4 @@ function patchedSource(file, source) {
   return text;
 }
 
-/** For esbuild's onLoad: the files PATCHES edits. */
-const PATCHED_FILES = new RegExp(
-  `[\\\\/]node_modules[\\\\/](${PATCHES.map((p) => p.file.replaceAll(".", "\\.").replaceAll("/", "[\\\\/]")).join("|")})$`,
-);
-
-module.exports = { PATCHES, PATCHED_FILES, patchedSource };
+module.exports = { PATCHES, patchedSource };
