@@ -11,7 +11,6 @@ const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
 const vm = require("node:vm");
-const { patchedSource } = require("./cdktf-patches.cjs");
 const { installStackTraces } = require("./stack-traces.cjs");
 const { writeCacheFile } = require("./transpile.cjs");
 
@@ -99,6 +98,7 @@ function currentBundle() {
  */
 async function buildBundle() {
   const esbuild = require("esbuild");
+  const { patchedSource } = require("./cdktf-patches.cjs");
   // Every file keeps its own `__dirname` and `__filename` (a bundle has one of each; cdktf zips an asset
   // by running its own fs.js as a command), and two cdktf files get speed-only edits (tools/cdktf-patches.cjs).
   const perFile = {

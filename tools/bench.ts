@@ -237,15 +237,25 @@ const cliBin = join(root, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf")
 const header = machine();
 
 const appRun: Command = { command: appCommand[0]!, args: appCommand.slice(1) };
-measure("app command (warm-up: bundle and code cache)", appRun, 1);
-// The 2x budget is a ratio of two short runs: they alternate, and run more often than the other figures.
-const [floor, app] = measureAlternating(
-  [
-    ["floor", { command: process.execPath, args: [floorScript()] }],
-    ["app command", appRun],
-  ],
-  pairRuns,
-) as [Measurement, Measurement];
+
+/**
+ * The floor and the app command on the Node `node` (after one untimed run that builds the bundle and its
+ * code cache). The 2x budget is their ratio: their runs alternate, and are more than the other figures'.
+ */
+function floorAndApp(node: string, label = ""): [floor: Measurement, app: Measurement] {
+  const run: Command = { ...appRun, command: node };
+  measure(`app command${label} (warm-up: bundle and code cache)`, run, 1);
+  const floorRun: Command = { command: node, args: [floorScript()] };
+  return measureAlternating(
+    [
+      [`floor${label}`, floorRun],
+      [`app command${label}`, run],
+    ],
+    pairRuns,
+  ) as [Measurement, Measurement];
+}
+
+const [floor, app] = floorAndApp(appCommand[0]!);
 // An empty cache per run: what the first synth after an edit of a .ts file costs (bundle built, no code cache).
 const appAfterEdit = measure("app command, first run after an edit", {
   ...appRun,
@@ -260,15 +270,7 @@ const tsxApp = measure("node --import tsx", { command: process.execPath, args: [
 const cli = measure("cdktf synth", { command: process.execPath, args: [cliBin, "synth"], outdir: "cli" });
 const extra = extraNode
   ? (() => {
-      const run = { command: extraNode, args: appCommand.slice(1) };
-      measure("app command (extra node, warm-up)", run, 1);
-      const [extraFloor, extraApp] = measureAlternating(
-        [
-          ["floor (extra node)", { command: extraNode, args: [floorScript()] }],
-          ["app command (extra node)", run],
-        ],
-        pairRuns,
-      ) as [Measurement, Measurement];
+      const [extraFloor, extraApp] = floorAndApp(extraNode, " (extra node)");
       return { version: spawnSync(extraNode, ["--version"], { encoding: "utf8" }).stdout.trim(), floor: extraFloor, app: extraApp };
     })()
   : undefined;
@@ -295,7 +297,7 @@ const scaling = CASES.map(([environments, services]) => {
   return {
     environments,
     services,
-    app: measure(`${label}: app`, { command: appCommand[0]!, args: appCommand.slice(1), env }),
+    app: measure(`${label}: app`, { ...appRun, env }),
     cli: measure(`${label}: cdktf synth`, { command: process.execPath, args: [cliBin, "synth"], env, outdir: "cli" }),
   };
 });
