@@ -1,4 +1,10 @@
-import { FARGATE_MAX_STOP_TIMEOUT_SECONDS, FARGATE_TASK_SIZES, fargateSizeProblem } from "../lib/ecs/fargate";
+import {
+  FARGATE_MAX_STOP_TIMEOUT_SECONDS,
+  FARGATE_PLATFORM_VERSION,
+  FARGATE_TASK_SIZES,
+  fargateSizeProblem,
+  fargateSpotProblem,
+} from "../lib/ecs/fargate";
 import { isTimeZone, scheduleExpressionProblem } from "../lib/ecs/schedule-expression";
 import { albKeepAliveProblem, NLB_TCP_IDLE_TIMEOUT, nlbKeepAliveProblem } from "../lib/load-balancer/idle-timeouts";
 import type { EcsServiceSettings, EcsSettings } from "./ecs";
@@ -50,12 +56,9 @@ export const capacity: Guard = (name, s) => {
       message: "fargateWeight and fargateSpotWeight are both 0, so ECS places no task; give one a weight",
     });
   }
-  if (s.cpuArchitecture === "ARM64" && fargateSpotWeight > 0) {
-    problems.push({
-      path: at(name, "capacity", "fargateSpotWeight"),
-      message: `is ${fargateSpotWeight} but cpuArchitecture is ARM64, and FARGATE_SPOT runs X86_64 tasks only; set fargateSpotWeight to 0 or use X86_64`,
-    });
-  }
+  // FARGATE_SPOT runs X86_64 and (on platform 1.4.0+, which LATEST is) ARM64 tasks.
+  const spot = fargateSpotWeight > 0 ? fargateSpotProblem(s.cpuArchitecture, FARGATE_PLATFORM_VERSION) : undefined;
+  if (spot) problems.push({ path: at(name, "capacity", "fargateSpotWeight"), message: `is ${fargateSpotWeight}, but ${spot}` });
   return problems;
 };
 

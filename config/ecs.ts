@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FARGATE_MAX_STOP_TIMEOUT_SECONDS } from "../lib/ecs/fargate";
+import { secretReferenceProblem } from "../lib/ecs/secret-reference";
 import { ALB_IDLE_TIMEOUT, NLB_TCP_IDLE_TIMEOUT } from "../lib/load-balancer/idle-timeouts";
 import { CLOUDWATCH_RETENTION_DAYS } from "../lib/logs/encrypted-log-group";
 import { parseCidr } from "../lib/network/cidr";
@@ -30,7 +31,11 @@ const secretArn = z
   .regex(
     /^arn:aws(-cn|-us-gov)?:(secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+(:[\w-]*:[\w-]*:[\w-]*)?|ssm:[a-z0-9-]+:\d{12}:parameter\/[\w/.-]+)$/,
     "must be a Secrets Manager secret ARN or an SSM parameter ARN; secrets are referenced, never written into the config",
-  );
+  )
+  .superRefine((text, ctx) => {
+    const problem = secretReferenceProblem(text);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name (letters, digits, _)");
 

@@ -9,6 +9,7 @@ import { addEncryptedLogGroup } from "../logs/encrypted-log-group";
 import { assertProps } from "../validation";
 import { containerDefinitionsJson } from "./container-definition";
 import { FARGATE_MAX_STOP_TIMEOUT_SECONDS, fargateSizeProblem } from "./fargate";
+import { secretReferenceProblem, secretsManagerArn } from "./secret-reference";
 
 export interface ContainerHealthCheck {
   readonly command: readonly string[];
@@ -75,6 +76,10 @@ export class ServiceTaskDefinition extends Construct {
         `stopTimeoutSeconds (${props.stopTimeoutSeconds}) must be between 2 and ${FARGATE_MAX_STOP_TIMEOUT_SECONDS} on Fargate`,
       secretArns.some((arn) => !/^arn:[\w-]+:(secretsmanager|ssm):/.test(arn)) &&
         "secrets must be Secrets Manager or SSM parameter ARNs (valueFrom); never pass secret values",
+      ...Object.entries(props.secrets).map(([name, arn]) => {
+        const problem = secretReferenceProblem(arn);
+        return problem && `secrets.${name} ${problem}`;
+      }),
       props.healthCheck &&
         props.healthCheck.timeoutSeconds >= props.healthCheck.intervalSeconds &&
         `healthCheck.timeoutSeconds (${props.healthCheck.timeoutSeconds}) must be less than intervalSeconds (${props.healthCheck.intervalSeconds})`,
@@ -126,10 +131,9 @@ export class ServiceTaskDefinition extends Construct {
         },
       );
     }
-    // A secret's valueFrom may name a JSON key (arn:...:secret:name-AbCdEf:key::); IAM scopes to the secret itself.
-    const secretResources = [
-      ...new Set(secretArns.filter((a) => a.includes(":secretsmanager:")).map((a) => a.split(":").slice(0, 7).join(":"))),
-    ].sort();
+    // A secret's valueFrom may name a JSON key (arn:...:secret:name-AbCdEf:key::); IAM scopes to the secret itself,
+    // by its full ARN (the assertion above refuses a partial one).
+    const secretResources = [...new Set(secretArns.map(secretsManagerArn).filter((a) => a !== undefined))].sort();
     const parameterResources = [...new Set(secretArns.filter((a) => a.includes(":ssm:")))].sort();
     if (secretResources.length) {
       execution.push({ sid: "ReadSecrets", effect: "Allow", actions: ["secretsmanager:GetSecretValue"], resources: secretResources });
