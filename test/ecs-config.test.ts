@@ -148,7 +148,11 @@ const cases: [string, Env, string[]][] = [
     [`${S}.api.cpu: cpu 300 is not a Fargate size; use one of 256, 512, 1024, 2048, 4096, 8192, 16384 CPU units`],
   ],
   // FARGATE_SPOT runs ARM64 tasks on platform 1.4.0+ (ECS API model, CapacityProviderStrategyItem); services run LATEST.
-  ["FARGATE_SPOT with ARM64 is valid", edit((_, a) => Object.assign(a, { cpuArchitecture: "ARM64", capacity: { fargateSpotWeight: 1 } })), []],
+  [
+    "FARGATE_SPOT with ARM64 is valid",
+    edit((_, a) => Object.assign(a, { cpuArchitecture: "ARM64", capacity: { fargateSpotWeight: 1 } })),
+    [],
+  ],
   [
     "cron with five fields",
     edit((_, a) => (a.scaling.schedules[0]!.schedule = "cron(0 8 * * 1-5)")),

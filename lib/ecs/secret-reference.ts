@@ -19,7 +19,8 @@ export function secretsManagerArn(valueFrom: string): string | undefined {
 export function secretReferenceProblem(valueFrom: string): string | undefined {
   if (!valueFrom.includes(":secretsmanager:")) return undefined;
   const arn = secretsManagerArn(valueFrom);
-  if (!arn) return `"${valueFrom}" is not a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-AbCdEf)`;
+  if (!arn)
+    return `"${valueFrom}" is not a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-AbCdEf)`;
   if (RANDOM_SUFFIX.test(arn)) return undefined;
   const name = arn.slice(arn.indexOf(":secret:") + ":secret:".length);
   return `is a partial ARN: it names secret "${name}" without the "-" and 6 characters Secrets Manager appends to its ARN (as in ...:secret:${name}-AbCdEf); the execution role is granted exactly this ARN, so ECS would fail with AccessDenied at task start. Use the full ARN: aws secretsmanager describe-secret --secret-id ${name} --query ARN`;
