@@ -1,3 +1,4 @@
+import { matchesEcrTagPattern } from "../lib/ecs/ecr-tag-pattern";
 import {
   FARGATE_MAX_STOP_TIMEOUT_SECONDS,
   FARGATE_PLATFORM_VERSION,
@@ -37,6 +38,24 @@ export const imageSource: Guard = (name, s) => {
   if ((s.image.uri === undefined) === (s.image.tag === undefined)) {
     return [
       { path: at(name, "image"), message: "set exactly one of uri (an external image) or tag (from the service's own ECR repository)" },
+    ];
+  }
+  const { tag, protectedTagPatterns: patterns } = s.image;
+  if (patterns && tag === undefined) {
+    return [
+      {
+        path: at(name, "image", "protectedTagPatterns"),
+        message: "applies to the service's own ECR repository only; remove it or deploy a tag instead of uri",
+      },
+    ];
+  }
+  // Lesson 12: CI may push more than keepLastImages images; the image the service runs must never expire.
+  if (patterns && tag !== undefined && !patterns.some((pattern) => matchesEcrTagPattern(pattern, tag))) {
+    return [
+      {
+        path: at(name, "image", "protectedTagPatterns"),
+        message: `${patterns.join(", ")} do not match the deployed tag "${tag}", so the lifecycle policy could expire the image the service runs once CI pushes more than keepLastImages images; add a pattern that matches ${tag} (or omit the list to protect the deployed tag alone)`,
+      },
     ];
   }
   return [];

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ecrTagPatternProblem } from "../lib/ecs/ecr-tag-pattern";
 import { FARGATE_MAX_STOP_TIMEOUT_SECONDS } from "../lib/ecs/fargate";
 import { secretReferenceProblem } from "../lib/ecs/secret-reference";
 import { ALB_IDLE_TIMEOUT, NLB_TCP_IDLE_TIMEOUT } from "../lib/load-balancer/idle-timeouts";
@@ -147,7 +148,21 @@ const imageSection = z
       .describe("Tag deployed from the service's own ECR repository (immutable tags: each release a new tag)."),
     keepLastImages: int(1, 1000)
       .default(30)
-      .describe("Images the ECR repository keeps (older ones expire; rollback needs the recent ones). @default 30"),
+      .describe(
+        "Images the ECR repository keeps besides the protected tags (older ones expire; rollback needs the recent ones). @default 30",
+      ),
+    protectedTagPatterns: z
+      .array(
+        z.string().superRefine((text, ctx) => {
+          const problem = ecrTagPatternProblem(text);
+          if (problem) ctx.addIssue({ code: "custom", message: problem });
+        }),
+      )
+      .min(1, "must list at least one pattern; omit it to protect the deployed tag alone")
+      .optional()
+      .describe(
+        "Tag patterns (* wildcards, at most 4 each) whose images never expire however many CI pushes, e.g. [v*] for every release a rollback may need; one must match tag. @default [tag] - the deployed tag alone",
+      ),
   })
   .describe("Where the image comes from: the service's own ECR repository (tag) or an external image (uri), exactly one.");
 
