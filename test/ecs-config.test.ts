@@ -303,6 +303,32 @@ const cases: [string, Env, string[]][] = [
     [],
   ],
   [
+    "protected tag patterns that miss the deployed tag (CI pushes beyond keepLastImages would expire it)",
+    edit((_, a) => (a.image = { tag: "1.0.0", protectedTagPatterns: ["v*"] } as never)),
+    [
+      `${S}.api.image.protectedTagPatterns: v* do not match the deployed tag "1.0.0", so the lifecycle policy could expire the image the service runs once CI pushes more than keepLastImages images; add a pattern that matches 1.0.0 (or omit the list to protect the deployed tag alone)`,
+    ],
+  ],
+  [
+    "protected tag patterns that match the deployed tag",
+    edit((_, a) => (a.image = { tag: "1.0.0", protectedTagPatterns: ["*.*.*", "hotfix-*"] } as never)),
+    [],
+  ],
+  [
+    "protected tag patterns for an external image",
+    edit((_, __, i) => (i.image = { uri: "public.ecr.aws/acme/ingest:1.0", protectedTagPatterns: ["v*"] } as never)),
+    [`${S}.ingest.image.protectedTagPatterns: applies to the service's own ECR repository only; remove it or deploy a tag instead of uri`],
+  ],
+  [
+    "protected tag patterns ECR refuses or that protect everything",
+    edit((_, a) => (a.image = { tag: "1.0.0", protectedTagPatterns: ["*1*0*0*-*", "1.0.0/x", "**"] } as never)),
+    [
+      `${S}.api.image.protectedTagPatterns.0: "*1*0*0*-*" has 5 wildcards; ECR allows at most 4 per pattern`,
+      `${S}.api.image.protectedTagPatterns.1: "1.0.0/x" is not an ECR tag pattern; use 1-128 tag characters (letters, digits, _ . -) and * wildcards, e.g. v* or *.*.*`,
+      `${S}.api.image.protectedTagPatterns.2: "**" matches every tag, so no tagged image would ever expire and the repository grows until pushes fail; protect the release tags only, e.g. v* or *.*.*`,
+    ],
+  ],
+  [
     "secret given as a value",
     edit((_, a) => (a.secrets = { DATABASE_PASSWORD: "hunter2" })),
     [
