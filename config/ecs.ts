@@ -260,7 +260,7 @@ const serviceSection = z
       .record(envName, secretArn)
       .default({})
       .describe(
-        "Environment variables read from Secrets Manager or SSM at start, by ARN; the execution role may read exactly these. @default {}",
+        "Environment variables read from Secrets Manager or SSM at start, by full ARN (a Secrets Manager ARN ends in -AbCdEf; with :json-key:version-stage:version-id if needed); the execution role may read exactly these. @default {}",
       ),
     secretsKmsKeyArn: kmsKeyArn
       .optional()
@@ -297,7 +297,9 @@ const serviceSection = z
     capacity: z
       .strictObject({
         fargateWeight: int(0, 1000).default(1).describe("Share of tasks on FARGATE. @default 1"),
-        fargateSpotWeight: int(0, 1000).default(0).describe("Share of tasks on FARGATE_SPOT (2-minute interruption). @default 0"),
+        fargateSpotWeight: int(0, 1000)
+          .default(0)
+          .describe("Share of tasks on FARGATE_SPOT (2-minute interruption; X86_64 and ARM64 tasks). @default 0"),
         fargateBase: int(0, 100000).default(0).describe("Tasks always on FARGATE before weights apply. @default 0"),
       })
       .prefault({})
@@ -305,7 +307,9 @@ const serviceSection = z
     enableExecuteCommand: z
       .boolean()
       .default(false)
-      .describe("ECS Exec (sessions encrypted with the cluster key and logged to the cluster's exec log group). @default false"),
+      .describe(
+        "ECS Exec (sessions encrypted with the cluster key and logged to the cluster's exec log group); with a read-only root the SSM agent's paths get task-local writable volumes. @default false",
+      ),
     alb: albRouting.optional(),
     nlb: nlbSection.optional(),
     scaling: scalingSection,
