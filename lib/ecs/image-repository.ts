@@ -23,8 +23,8 @@ export interface ImageRepositoryProps {
 }
 
 /**
- * ECR expires at most this many images per protected-pattern rule: above the default images-per-repository
- * quota (100,000), so a protecting rule never expires anything (terraform-aws-modules/cloudposse use 999999 too).
+ * A protecting rule keeps this many matching images before it would expire any: above ECR's default
+ * images-per-repository quota (100,000), so it never expires one (cloudposse/terraform-aws-ecr uses 999999 too).
  */
 const NEVER_EXPIRE_COUNT = 999_999;
 
