@@ -1,4 +1,11 @@
-import { FARGATE_MAX_STOP_TIMEOUT_SECONDS, FARGATE_TASK_SIZES, fargateSizeProblem } from "../lib/ecs/fargate";
+import { matchesEcrTagPattern } from "../lib/ecs/ecr-tag-pattern";
+import {
+  FARGATE_MAX_STOP_TIMEOUT_SECONDS,
+  FARGATE_PLATFORM_VERSION,
+  FARGATE_TASK_SIZES,
+  fargateSizeProblem,
+  fargateSpotProblem,
+} from "../lib/ecs/fargate";
 import { isTimeZone, scheduleExpressionProblem } from "../lib/ecs/schedule-expression";
 import { albKeepAliveProblem, NLB_TCP_IDLE_TIMEOUT, nlbKeepAliveProblem } from "../lib/load-balancer/idle-timeouts";
 import type { EcsServiceSettings, EcsSettings } from "./ecs";
@@ -33,6 +40,24 @@ export const imageSource: Guard = (name, s) => {
       { path: at(name, "image"), message: "set exactly one of uri (an external image) or tag (from the service's own ECR repository)" },
     ];
   }
+  const { tag, protectedTagPatterns: patterns } = s.image;
+  if (patterns && tag === undefined) {
+    return [
+      {
+        path: at(name, "image", "protectedTagPatterns"),
+        message: "applies to the service's own ECR repository only; remove it or deploy a tag instead of uri",
+      },
+    ];
+  }
+  // Lesson 12: CI may push more than keepLastImages images; the image the service runs must never expire.
+  if (patterns && tag !== undefined && !patterns.some((pattern) => matchesEcrTagPattern(pattern, tag))) {
+    return [
+      {
+        path: at(name, "image", "protectedTagPatterns"),
+        message: `${patterns.join(", ")} do not match the deployed tag "${tag}", so the lifecycle policy could expire the image the service runs once CI pushes more than keepLastImages images; add a pattern that matches ${tag} (or omit the list to protect the deployed tag alone)`,
+      },
+    ];
+  }
   return [];
 };
 
@@ -50,12 +75,9 @@ export const capacity: Guard = (name, s) => {
       message: "fargateWeight and fargateSpotWeight are both 0, so ECS places no task; give one a weight",
     });
   }
-  if (s.cpuArchitecture === "ARM64" && fargateSpotWeight > 0) {
-    problems.push({
-      path: at(name, "capacity", "fargateSpotWeight"),
-      message: `is ${fargateSpotWeight} but cpuArchitecture is ARM64, and FARGATE_SPOT runs X86_64 tasks only; set fargateSpotWeight to 0 or use X86_64`,
-    });
-  }
+  // FARGATE_SPOT runs X86_64 and (on platform 1.4.0+, which LATEST is) ARM64 tasks.
+  const spot = fargateSpotWeight > 0 ? fargateSpotProblem(s.cpuArchitecture, FARGATE_PLATFORM_VERSION) : undefined;
+  if (spot) problems.push({ path: at(name, "capacity", "fargateSpotWeight"), message: `is ${fargateSpotWeight}, but ${spot}` });
   return problems;
 };
 

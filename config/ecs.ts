@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { ecrTagPatternProblem } from "../lib/ecs/ecr-tag-pattern";
 import { FARGATE_MAX_STOP_TIMEOUT_SECONDS } from "../lib/ecs/fargate";
+import { secretReferenceProblem } from "../lib/ecs/secret-reference";
 import { ALB_IDLE_TIMEOUT, NLB_TCP_IDLE_TIMEOUT } from "../lib/load-balancer/idle-timeouts";
 import { CLOUDWATCH_RETENTION_DAYS } from "../lib/logs/encrypted-log-group";
 import { parseCidr } from "../lib/network/cidr";
@@ -30,7 +32,11 @@ const secretArn = z
   .regex(
     /^arn:aws(-cn|-us-gov)?:(secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+(:[\w-]*:[\w-]*:[\w-]*)?|ssm:[a-z0-9-]+:\d{12}:parameter\/[\w/.-]+)$/,
     "must be a Secrets Manager secret ARN or an SSM parameter ARN; secrets are referenced, never written into the config",
-  );
+  )
+  .superRefine((text, ctx) => {
+    const problem = secretReferenceProblem(text);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name (letters, digits, _)");
 
@@ -142,7 +148,21 @@ const imageSection = z
       .describe("Tag deployed from the service's own ECR repository (immutable tags: each release a new tag)."),
     keepLastImages: int(1, 1000)
       .default(30)
-      .describe("Images the ECR repository keeps (older ones expire; rollback needs the recent ones). @default 30"),
+      .describe(
+        "Images the ECR repository keeps besides the protected tags (older ones expire; rollback needs the recent ones). @default 30",
+      ),
+    protectedTagPatterns: z
+      .array(
+        z.string().superRefine((text, ctx) => {
+          const problem = ecrTagPatternProblem(text);
+          if (problem) ctx.addIssue({ code: "custom", message: problem });
+        }),
+      )
+      .min(1, "must list at least one pattern; omit it to protect the deployed tag alone")
+      .optional()
+      .describe(
+        "Tag patterns (* wildcards, at most 4 each) whose images never expire however many CI pushes, e.g. [v*] for every release a rollback may need; one must match tag. @default [tag] - the deployed tag alone",
+      ),
   })
   .describe("Where the image comes from: the service's own ECR repository (tag) or an external image (uri), exactly one.");
 
@@ -240,7 +260,7 @@ const serviceSection = z
       .record(envName, secretArn)
       .default({})
       .describe(
-        "Environment variables read from Secrets Manager or SSM at start, by ARN; the execution role may read exactly these. @default {}",
+        "Environment variables read from Secrets Manager or SSM at start, by full ARN (a Secrets Manager ARN ends in -AbCdEf; with :json-key:version-stage:version-id if needed); the execution role may read exactly these. @default {}",
       ),
     secretsKmsKeyArn: kmsKeyArn
       .optional()
@@ -277,7 +297,9 @@ const serviceSection = z
     capacity: z
       .strictObject({
         fargateWeight: int(0, 1000).default(1).describe("Share of tasks on FARGATE. @default 1"),
-        fargateSpotWeight: int(0, 1000).default(0).describe("Share of tasks on FARGATE_SPOT (2-minute interruption). @default 0"),
+        fargateSpotWeight: int(0, 1000)
+          .default(0)
+          .describe("Share of tasks on FARGATE_SPOT (2-minute interruption; X86_64 and ARM64 tasks). @default 0"),
         fargateBase: int(0, 100000).default(0).describe("Tasks always on FARGATE before weights apply. @default 0"),
       })
       .prefault({})
@@ -285,7 +307,9 @@ const serviceSection = z
     enableExecuteCommand: z
       .boolean()
       .default(false)
-      .describe("ECS Exec (sessions encrypted with the cluster key and logged to the cluster's exec log group). @default false"),
+      .describe(
+        "ECS Exec (sessions encrypted with the cluster key and logged to the cluster's exec log group); with a read-only root the SSM agent's paths get task-local writable volumes. @default false",
+      ),
     alb: albRouting.optional(),
     nlb: nlbSection.optional(),
     scaling: scalingSection,

@@ -123,6 +123,8 @@ export class EcsStack extends EnvironmentStack {
           repositoryName: `${this.namePrefix}/${name}`,
           kmsKeyArn,
           keepLastImages: s.image.keepLastImages,
+          deployedTag: s.image.tag,
+          protectedTagPatterns: s.image.protectedTagPatterns,
           production,
         }).repository
       : undefined;

@@ -1,4 +1,4 @@
-import { allowedMemoryText, fargateSizeProblem } from "../lib/ecs/fargate";
+import { allowedMemoryText, FARGATE_PLATFORM_VERSION, fargateSizeProblem, fargateSpotProblem } from "../lib/ecs/fargate";
 import { isTimeZone, scheduleExpressionProblem } from "../lib/ecs/schedule-expression";
 import { clientMaxIdleSeconds } from "../lib/load-balancer/idle-timeouts";
 import { problemLines } from "./helpers";
@@ -147,12 +147,11 @@ const cases: [string, Env, string[]][] = [
     edit((_, a) => (a.cpu = 300)),
     [`${S}.api.cpu: cpu 300 is not a Fargate size; use one of 256, 512, 1024, 2048, 4096, 8192, 16384 CPU units`],
   ],
+  // FARGATE_SPOT runs ARM64 tasks on platform 1.4.0+ (ECS API model, CapacityProviderStrategyItem); services run LATEST.
   [
-    "FARGATE_SPOT with ARM64",
+    "FARGATE_SPOT with ARM64 is valid",
     edit((_, a) => Object.assign(a, { cpuArchitecture: "ARM64", capacity: { fargateSpotWeight: 1 } })),
-    [
-      `${S}.api.capacity.fargateSpotWeight: is 1 but cpuArchitecture is ARM64, and FARGATE_SPOT runs X86_64 tasks only; set fargateSpotWeight to 0 or use X86_64`,
-    ],
+    [],
   ],
   [
     "cron with five fields",
@@ -277,6 +276,59 @@ const cases: [string, Env, string[]][] = [
     [`${S}.ingest.scaling.requestsPerTarget: needs an ALB (ALBRequestCountPerTarget); an nlb service scales on cpu or memory`],
   ],
   [
+    "Secrets Manager ARN without its 6-character suffix (IAM grants the exact ARN: AccessDenied at task start)",
+    edit((_, a) => (a.secrets = { DATABASE_URL: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/api/database-url" })),
+    [
+      `${S}.api.secrets.DATABASE_URL: is a partial ARN: it names secret "prod/api/database-url" without the "-" and 6 characters Secrets Manager appends to its ARN (as in ...:secret:prod/api/database-url-AbCdEf); the execution role is granted exactly this ARN, so ECS would fail with AccessDenied at task start. Use the full ARN: aws secretsmanager describe-secret --secret-id prod/api/database-url --query ARN`,
+    ],
+  ],
+  [
+    "partial Secrets Manager ARN with a JSON key",
+    edit((_, a) => (a.secrets = { DB_PASSWORD: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db:password::" })),
+    [
+      `${S}.api.secrets.DB_PASSWORD: is a partial ARN: it names secret "prod/db" without the "-" and 6 characters Secrets Manager appends to its ARN (as in ...:secret:prod/db-AbCdEf); the execution role is granted exactly this ARN, so ECS would fail with AccessDenied at task start. Use the full ARN: aws secretsmanager describe-secret --secret-id prod/db --query ARN`,
+    ],
+  ],
+  [
+    "full Secrets Manager ARNs (also with JSON key, stage and version id) and SSM parameter ARNs are valid",
+    edit(
+      (_, a) =>
+        (a.secrets = {
+          DATABASE_URL: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/api/database-url-AbCdEf",
+          DB_PASSWORD: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-x1Y2z3:password:AWSCURRENT:",
+          DB_USER: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-x1Y2z3:username::0a1b2c3d-1111-2222-3333-444455556666",
+          API_TOKEN: "arn:aws:ssm:eu-west-1:111122223333:parameter/prod/api/token",
+        }),
+    ),
+    [],
+  ],
+  [
+    "protected tag patterns that miss the deployed tag (CI pushes beyond keepLastImages would expire it)",
+    edit((_, a) => (a.image = { tag: "1.0.0", protectedTagPatterns: ["v*"] } as never)),
+    [
+      `${S}.api.image.protectedTagPatterns: v* do not match the deployed tag "1.0.0", so the lifecycle policy could expire the image the service runs once CI pushes more than keepLastImages images; add a pattern that matches 1.0.0 (or omit the list to protect the deployed tag alone)`,
+    ],
+  ],
+  [
+    "protected tag patterns that match the deployed tag",
+    edit((_, a) => (a.image = { tag: "1.0.0", protectedTagPatterns: ["*.*.*", "hotfix-*"] } as never)),
+    [],
+  ],
+  [
+    "protected tag patterns for an external image",
+    edit((_, __, i) => (i.image = { uri: "public.ecr.aws/acme/ingest:1.0", protectedTagPatterns: ["v*"] } as never)),
+    [`${S}.ingest.image.protectedTagPatterns: applies to the service's own ECR repository only; remove it or deploy a tag instead of uri`],
+  ],
+  [
+    "protected tag patterns ECR refuses or that protect everything",
+    edit((_, a) => (a.image = { tag: "1.0.0", protectedTagPatterns: ["*1*0*0*-*", "1.0.0/x", "**"] } as never)),
+    [
+      `${S}.api.image.protectedTagPatterns.0: "*1*0*0*-*" has 5 wildcards; ECR allows at most 4 per pattern`,
+      `${S}.api.image.protectedTagPatterns.1: "1.0.0/x" is not an ECR tag pattern; use 1-128 tag characters (letters, digits, _ . -) and * wildcards, e.g. v* or *.*.*`,
+      `${S}.api.image.protectedTagPatterns.2: "**" matches every tag, so no tagged image would ever expire and the repository grows until pushes fail; protect the release tags only, e.g. v* or *.*.*`,
+    ],
+  ],
+  [
     "secret given as a value",
     edit((_, a) => (a.secrets = { DATABASE_PASSWORD: "hunter2" })),
     [
@@ -376,6 +428,32 @@ describe("Fargate task sizes", () => {
     [16384, 131072],
   ])("refuses cpu %i with %i MiB", (cpu, memory) => {
     expect(fargateSizeProblem(cpu, memory)).toContain(`with cpu ${cpu} use ${allowedMemoryText(cpu)} MiB`);
+  });
+});
+
+describe("FARGATE_SPOT platform versions", () => {
+  it.each([
+    ["X86_64", "1.3.0"],
+    ["X86_64", "1.4.0"],
+    ["ARM64", "1.4.0"],
+    ["ARM64", "LATEST"],
+    ["X86_64", "LATEST"],
+  ] as const)("runs %s on %s", (architecture, version) => {
+    expect(fargateSpotProblem(architecture, version)).toBeUndefined();
+  });
+
+  it.each([
+    ["ARM64", "1.3.0", "1.4.0"],
+    ["X86_64", "1.2.0", "1.3.0"],
+  ] as const)("refuses %s on %s (needs %s)", (architecture, version, minimum) => {
+    expect(fargateSpotProblem(architecture, version)).toBe(
+      `FARGATE_SPOT runs ${architecture} tasks on platform version ${minimum} or later, and the service runs ${version}; use platform version ${minimum} or LATEST, or give FARGATE_SPOT no weight`,
+    );
+  });
+
+  it("services run a platform version on which FARGATE_SPOT takes both architectures", () => {
+    expect(FARGATE_PLATFORM_VERSION).toBe("LATEST");
+    expect(fargateSpotProblem("ARM64", FARGATE_PLATFORM_VERSION)).toBeUndefined();
   });
 });
 

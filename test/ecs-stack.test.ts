@@ -314,7 +314,7 @@ describe("ECR repositories", () => {
       lifecycle: { prevent_destroy: true },
     });
     const policy = JSON.parse(named(prod, "aws_ecr_lifecycle_policy", "api-repository").policy as string);
-    expect(policy.rules[0].selection).toEqual({ tagStatus: "any", countType: "imageCountMoreThan", countNumber: 50 });
+    expect(policy.rules.at(-1).selection).toEqual({ tagStatus: "any", countType: "imageCountMoreThan", countNumber: 50 });
     expect(named(dev, "aws_ecr_repository", "api-repository")).toMatchObject({ force_delete: true });
   });
 });

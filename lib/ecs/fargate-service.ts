@@ -6,6 +6,7 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { ServiceTarget } from "../load-balancer/service-target";
 import { assertProps } from "../validation";
+import { FARGATE_PLATFORM_VERSION } from "./fargate";
 
 export interface FargateServiceProps {
   /** Service name, unique in the cluster. */
@@ -106,7 +107,7 @@ export class FargateService extends Construct {
       cluster: props.clusterArn,
       taskDefinition: props.taskDefinitionArn,
       desiredCount: props.initialDesiredCount,
-      platformVersion: "LATEST",
+      platformVersion: FARGATE_PLATFORM_VERSION,
       capacityProviderStrategy: [
         { capacityProvider: "FARGATE", weight: props.fargateWeight, base: props.fargateBase },
         ...(props.fargateSpotWeight > 0 ? [{ capacityProvider: "FARGATE_SPOT", weight: props.fargateSpotWeight }] : []),

@@ -22,6 +22,29 @@ export const FARGATE_TASK_SIZES: Readonly<Record<number, MemoryRange>> = {
 
 export const FARGATE_CPU_UNITS = Object.keys(FARGATE_TASK_SIZES).map(Number);
 
+/** Platform version every service runs: LATEST resolves to 1.4.0 for Linux tasks. */
+export const FARGATE_PLATFORM_VERSION = "LATEST";
+const FARGATE_LATEST_LINUX_PLATFORM = "1.4.0";
+
+/**
+ * Oldest Linux platform version on which FARGATE_SPOT runs each architecture (ECS API model,
+ * CapacityProviderStrategyItem: X86_64 on 1.3.0 or later, ARM64 on 1.4.0 or later since September 2024).
+ */
+export const FARGATE_SPOT_MIN_PLATFORM: Readonly<Record<"X86_64" | "ARM64", string>> = { X86_64: "1.3.0", ARM64: "1.4.0" };
+
+function platformAtLeast(version: string, minimum: string): boolean {
+  const [a, b] = [version, minimum].map((v) => (v === "LATEST" ? FARGATE_LATEST_LINUX_PLATFORM : v).split(".").map(Number));
+  for (let i = 0; i < 3; i++) if ((a![i] ?? 0) !== (b![i] ?? 0)) return (a![i] ?? 0) > (b![i] ?? 0);
+  return true;
+}
+
+/** Why FARGATE_SPOT cannot run this architecture on this platform version, or undefined when it can. */
+export function fargateSpotProblem(cpuArchitecture: "X86_64" | "ARM64", platformVersion: string): string | undefined {
+  const minimum = FARGATE_SPOT_MIN_PLATFORM[cpuArchitecture];
+  if (platformAtLeast(platformVersion, minimum)) return undefined;
+  return `FARGATE_SPOT runs ${cpuArchitecture} tasks on platform version ${minimum} or later, and the service runs ${platformVersion}; use platform version ${minimum} or LATEST, or give FARGATE_SPOT no weight`;
+}
+
 /** Fargate stops a task with SIGKILL at most this long after SIGTERM (the container stopTimeout maximum). */
 export const FARGATE_MAX_STOP_TIMEOUT_SECONDS = 120;
 

@@ -9,6 +9,18 @@ import { addEncryptedLogGroup } from "../logs/encrypted-log-group";
 import { assertProps } from "../validation";
 import { containerDefinitionsJson } from "./container-definition";
 import { FARGATE_MAX_STOP_TIMEOUT_SECONDS, fargateSizeProblem } from "./fargate";
+import { secretReferenceProblem, secretsManagerArn } from "./secret-reference";
+
+/**
+ * Paths the ECS Exec agent writes inside the container: its binaries' directory (ECS agent execcmd:
+ * /managed-agents/execute-command), its state (SSM agent appconfig: /var/lib/amazon/ssm) and its logs
+ * (ContainerLogDir: /var/log/amazon/ssm). With a read-only root they are task-local volumes.
+ */
+export const ECS_EXEC_AGENT_PATHS: readonly { readonly name: string; readonly path: string }[] = [
+  { name: "ecs-exec-managed-agents", path: "/managed-agents" },
+  { name: "ecs-exec-ssm-state", path: "/var/lib/amazon/ssm" },
+  { name: "ecs-exec-ssm-logs", path: "/var/log/amazon/ssm" },
+];
 
 export interface ContainerHealthCheck {
   readonly command: readonly string[];
@@ -50,7 +62,10 @@ export interface ServiceTaskDefinitionProps {
   readonly kmsKeyArn: string;
   readonly region: string;
   readonly accountId: string;
-  /** ECS Exec: the task role gets the Session Manager channels, the Exec log group and the key. @default - no Exec */
+  /**
+   * ECS Exec: the task role gets the Session Manager channels, the Exec log group and the key, and a read-only
+   * root gets writable volumes at ECS_EXEC_AGENT_PATHS. @default - no Exec
+   */
   readonly execLogGroupArn?: string;
   readonly production: boolean;
 }
@@ -75,6 +90,10 @@ export class ServiceTaskDefinition extends Construct {
         `stopTimeoutSeconds (${props.stopTimeoutSeconds}) must be between 2 and ${FARGATE_MAX_STOP_TIMEOUT_SECONDS} on Fargate`,
       secretArns.some((arn) => !/^arn:[\w-]+:(secretsmanager|ssm):/.test(arn)) &&
         "secrets must be Secrets Manager or SSM parameter ARNs (valueFrom); never pass secret values",
+      ...Object.entries(props.secrets).map(([name, arn]) => {
+        const problem = secretReferenceProblem(arn);
+        return problem && `secrets.${name} ${problem}`;
+      }),
       props.healthCheck &&
         props.healthCheck.timeoutSeconds >= props.healthCheck.intervalSeconds &&
         `healthCheck.timeoutSeconds (${props.healthCheck.timeoutSeconds}) must be less than intervalSeconds (${props.healthCheck.intervalSeconds})`,
@@ -126,10 +145,9 @@ export class ServiceTaskDefinition extends Construct {
         },
       );
     }
-    // A secret's valueFrom may name a JSON key (arn:...:secret:name-AbCdEf:key::); IAM scopes to the secret itself.
-    const secretResources = [
-      ...new Set(secretArns.filter((a) => a.includes(":secretsmanager:")).map((a) => a.split(":").slice(0, 7).join(":"))),
-    ].sort();
+    // A secret's valueFrom may name a JSON key (arn:...:secret:name-AbCdEf:key::); IAM scopes to the secret itself,
+    // by its full ARN (the assertion above refuses a partial one).
+    const secretResources = [...new Set(secretArns.map(secretsManagerArn).filter((a) => a !== undefined))].sort();
     const parameterResources = [...new Set(secretArns.filter((a) => a.includes(":ssm:")))].sort();
     if (secretResources.length) {
       execution.push({ sid: "ReadSecrets", effect: "Allow", actions: ["secretsmanager:GetSecretValue"], resources: secretResources });
@@ -183,7 +201,13 @@ export class ServiceTaskDefinition extends Construct {
 
     const health = props.healthCheck;
     // One task-local volume per writable path: scratch space that lives and dies with the task.
-    const scratch = (props.writablePaths ?? []).map((path, i) => ({ name: `scratch-${i}`, path }));
+    const writable = props.writablePaths ?? [];
+    const scratch = writable.map((path, i) => ({ name: `scratch-${i}`, path }));
+    // ECS Exec's SSM agent writes these paths and crashes on a read-only root (aws/containers-roadmap#1359);
+    // task-local volumes there keep the root read-only and Exec working.
+    if (props.execLogGroupArn && props.readonlyRootFilesystem) {
+      scratch.push(...ECS_EXEC_AGENT_PATHS.filter((p) => !writable.includes(p.path)));
+    }
     const containerDefinitions = containerDefinitionsJson([
       {
         name: props.containerName,
