@@ -251,6 +251,13 @@ export const scaling: Guard = (name, s) => {
         message: `${min} is above the schedule's maxCapacity (${max}); Application Auto Scaling rejects the action`,
       });
     }
+    // No schedule sets the maximum, so it stays scaling.maxCapacity; AWS rejects a minimum above it when the action runs.
+    if (schedule.widenBounds && min !== undefined && min > maxCapacity && schedules.every((s) => s.maxCapacity === undefined)) {
+      problems.push({
+        path: path("minCapacity"),
+        message: `${min} is above scaling.maxCapacity (${maxCapacity}), the maximum in effect (no schedule sets one); Application Auto Scaling rejects the action when it runs. Give this schedule a maxCapacity too`,
+      });
+    }
     if (schedule.widenBounds) return;
     if (min !== undefined && min < minCapacity) {
       problems.push({

@@ -190,6 +190,13 @@ const cases: [string, Env, string[]][] = [
     ],
   ],
   [
+    "widened schedule minimum above the maximum that no schedule moves",
+    edit((_, a) => Object.assign(a.scaling.schedules[0]!, { minCapacity: 12, widenBounds: true })),
+    [
+      `${S}.api.scaling.schedules.0.minCapacity: 12 is above scaling.maxCapacity (10), the maximum in effect (no schedule sets one); Application Auto Scaling rejects the action when it runs. Give this schedule a maxCapacity too`,
+    ],
+  ],
+  [
     "schedule below the target's minimum without widenBounds",
     edit((_, a) => Object.assign(a.scaling.schedules[0]!, { minCapacity: 0 })),
     [

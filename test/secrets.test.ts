@@ -53,6 +53,12 @@ describe("secret scan", () => {
             },
           },
           aws_launch_template: { nodes: { metadata_options: { http_tokens: "required" } } },
+          aws_appautoscaling_scheduled_action: {
+            a: {
+              depends_on: ["aws_appautoscaling_policy.web-scaling_memory-tracking_A1B2C3D4"],
+              lifecycle: { replace_triggered_by: ["aws_appautoscaling_policy.web-scaling_memory-tracking_A1B2C3D4.arn"] },
+            },
+          },
           aws_lambda_function: { f: { source_code_hash: "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5" } },
           aws_iam_role: { r: { name: "ThisIsALongDescriptiveRoleNameForTheApp2024" } },
           aws_glue_catalog_table: {

@@ -168,6 +168,21 @@ describe("configurationProblems", () => {
     ]);
   });
 
+  it("reports a replace_triggered_by entry that is not a bare reference to a declared resource", () => {
+    const triggered = (...entries: string[]) => ({ lifecycle: { replace_triggered_by: entries } });
+    const ecs = stack("dev-ecs", {
+      resource: {
+        aws_appautoscaling_target: { t: {} },
+        aws_appautoscaling_policy: { ok: triggered("aws_appautoscaling_target.t.arn", "aws_appautoscaling_target.t") },
+        aws_appautoscaling_scheduled_action: { bad: triggered("${aws_appautoscaling_target.t.arn}", "aws_appautoscaling_target.gone.arn") },
+      },
+    });
+    expect(configurationProblems([ecs])).toEqual([
+      'dev-ecs: aws_appautoscaling_scheduled_action.bad.lifecycle.replace_triggered_by[0]: "${aws_appautoscaling_target.t.arn}" is not a bare reference to a resource of this stack',
+      'dev-ecs: aws_appautoscaling_scheduled_action.bad.lifecycle.replace_triggered_by[1]: "aws_appautoscaling_target.gone.arn" is not a bare reference to a resource of this stack',
+    ]);
+  });
+
   it("reads the upstream stack of S3 remote state from its key", () => {
     const upstream = stack("prod-network", { output: { vpc_id: { value: "x" } } });
     const downstream = stack("prod-ecs", {

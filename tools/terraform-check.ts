@@ -167,6 +167,17 @@ export function configurationProblems(stacks: readonly StackJson[]): string[] {
         for (const [resourceName, body] of Object.entries(byResource)) {
           const where = `${block === "data" ? "data." : ""}${type}.${resourceName}`;
           stringsIn(body, where, check);
+          // replace_triggered_by holds bare references (resource, or resource.attribute) that Terraform resolves only at plan.
+          const triggers = (body as { lifecycle?: { replace_triggered_by?: unknown } }).lifecycle?.replace_triggered_by;
+          for (const [i, entry] of (Array.isArray(triggers) ? triggers : triggers === undefined ? [] : [triggers]).entries()) {
+            const address =
+              typeof entry === "string" ? /^([A-Za-z_][\w-]*\.[A-Za-z_][\w-]*)(\.[A-Za-z_][\w-]*)*$/.exec(entry)?.[1] : undefined;
+            if (address === undefined || !declared.has(address)) {
+              problems.push(
+                `${name}: ${where}.lifecycle.replace_triggered_by[${i}]: ${JSON.stringify(entry)} is not a bare reference to a resource of this stack`,
+              );
+            }
+          }
           const dependsOn = (body as { depends_on?: unknown }).depends_on;
           if (dependsOn === undefined) continue;
           for (const [i, entry] of (Array.isArray(dependsOn) ? dependsOn : [dependsOn]).entries()) {

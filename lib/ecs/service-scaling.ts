@@ -1,6 +1,7 @@
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingScheduledAction } from "@cdktf/provider-aws/lib/appautoscaling-scheduled-action";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import { dependable, type ITerraformDependable, type TerraformResourceLifecycle } from "cdktf";
 import { Construct } from "constructs";
 import { assertProps } from "../validation";
 import { isTimeZone, scheduleExpressionProblem } from "./schedule-expression";
@@ -34,14 +35,28 @@ export interface ServiceScalingProps {
   readonly maxCapacity: number;
 }
 
+/** The scalable target's bounds that a schedule sets, and so owns at run time (the rest stay with Terraform). */
+export function scheduleOwnedBounds(schedules: readonly Pick<ScheduledCapacityProps, "minCapacity" | "maxCapacity">[]): string[] {
+  return [
+    ...(schedules.some((s) => s.minCapacity !== undefined) ? ["min_capacity"] : []),
+    ...(schedules.some((s) => s.maxCapacity !== undefined) ? ["max_capacity"] : []),
+  ];
+}
+
 /**
  * Application Auto Scaling of an ECS service's task count: an explicit minimum and maximum, target
  * tracking (scaleOnCpu, scaleOnMemory, scaleOnRequestCount) and scheduled actions (scaleOnSchedule).
+ *
+ * Terraform ignores a bound only while a schedule sets it. Every policy and scheduled action waits for
+ * the one before it (target, policies, schedules): the API refuses concurrent changes to one target
+ * (ConcurrentUpdateException), which the AWS provider does not retry. Each is recreated whenever the
+ * target is replaced (`terraform apply -replace=<target>`), since deregistering the target deletes them.
  */
 export class ServiceScaling extends Construct {
   readonly target: AppautoscalingTarget;
   private readonly props: ServiceScalingProps;
-  private lastSchedule?: AppautoscalingScheduledAction;
+  private readonly policies: AppautoscalingPolicy[] = [];
+  private readonly schedules: { readonly action: AppautoscalingScheduledAction; readonly props: ScheduledCapacityProps }[] = [];
 
   constructor(scope: Construct, id: string, props: ServiceScalingProps) {
     super(scope, id);
@@ -57,8 +72,6 @@ export class ServiceScaling extends Construct {
       resourceId: `service/${props.clusterName}/${props.serviceName}`,
       minCapacity: props.minCapacity,
       maxCapacity: props.maxCapacity,
-      // Scheduled actions change min/max at run time; without this the next apply would revert them to the config values.
-      lifecycle: { ignoreChanges: ["min_capacity", "max_capacity"] },
     });
   }
 
@@ -99,15 +112,31 @@ export class ServiceScaling extends Construct {
         minCapacity: schedule.minCapacity === undefined ? undefined : String(schedule.minCapacity),
         maxCapacity: schedule.maxCapacity === undefined ? undefined : String(schedule.maxCapacity),
       },
-      // Application Auto Scaling rejects concurrent changes to one target's actions (ConcurrentUpdateException): one at a time.
-      dependsOn: [this.lastSchedule ?? this.target],
+      lifecycle: this.followTarget(),
     });
-    this.lastSchedule = action;
+    this.schedules.push({ action, props: schedule });
+    this.arrange();
     return action;
   }
 
+  /** Deregistering the target deletes its policies and actions: recreate them whenever it is replaced (not on in-place updates). */
+  private followTarget(): TerraformResourceLifecycle {
+    return { replaceTriggeredBy: [`${this.target.terraformResourceType}.${this.target.friendlyUniqueId}.arn`] };
+  }
+
+  /** Chains target -> policies -> schedules and ignores exactly the bounds the schedules set (scheduled actions change them at run time). */
+  private arrange(): void {
+    let previous: ITerraformDependable = this.target;
+    for (const next of [...this.policies, ...this.schedules.map((s) => s.action)]) {
+      next.dependsOn = [dependable(previous)];
+      previous = next;
+    }
+    const owned = scheduleOwnedBounds(this.schedules.map((s) => s.props));
+    this.target.lifecycle = owned.length > 0 ? { ignoreChanges: owned } : undefined;
+  }
+
   private track(id: string, metric: string, tracking: TargetTrackingProps, resourceLabel?: string): AppautoscalingPolicy {
-    return new AppautoscalingPolicy(this, `${id}-tracking`, {
+    const policy = new AppautoscalingPolicy(this, `${id}-tracking`, {
       name: `${this.props.resourceName}-${id}`,
       policyType: "TargetTrackingScaling",
       serviceNamespace: this.target.serviceNamespace,
@@ -119,6 +148,10 @@ export class ServiceScaling extends Construct {
         scaleOutCooldown: tracking.scaleOutCooldownSeconds,
         predefinedMetricSpecification: { predefinedMetricType: metric, resourceLabel },
       },
+      lifecycle: this.followTarget(),
     });
+    this.policies.push(policy);
+    this.arrange();
+    return policy;
   }
 }

@@ -3,7 +3,7 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { PropsError } from "../validation";
 import { kubeletReservations } from "./kubelet-reservations";
-import { type NodeGroupScheduleEntry, NodeGroupSchedules } from "./node-group-schedules";
+import { type NodeGroupScheduleEntry, NodeGroupSchedules, scheduleOwnedSizes } from "./node-group-schedules";
 import { NodeLaunchTemplate } from "./node-launch-template";
 import { groupSize } from "./node-sizing";
 import { mimeUserData, nodeConfig } from "./node-user-data";
@@ -78,8 +78,14 @@ export class ManagedNodeGroup extends Construct {
       labels: { ...props.labels },
       taint: (props.taints ?? []).map((t) => ({ key: t.key, value: t.value, effect: TAINT_EFFECT[t.effect] })),
       tags: { Name: props.nodeGroupName },
-      // The cluster autoscaler and the schedules own the size after creation.
-      lifecycle: { ignoreChanges: ["scaling_config[0].desired_size"] },
+      // The cluster autoscaler and the schedules own the size after creation. EKS reports the sizes of the Auto Scaling
+      // group it runs, so the bounds a schedule sets there come back as drift: ignore those, manage the others.
+      lifecycle: {
+        ignoreChanges: [
+          "scaling_config[0].desired_size",
+          ...scheduleOwnedSizes(props.schedules ?? []).map((b) => `scaling_config[0].${b}`),
+        ],
+      },
       dependsOn: props.dependsOn,
     });
     if (props.schedules && props.schedules.length > 0) {

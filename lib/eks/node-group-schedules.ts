@@ -14,6 +14,17 @@ export interface NodeGroupScheduleEntry {
   readonly desiredSize: number;
 }
 
+/**
+ * The group's size bounds (`min_size`, `max_size`) that its schedules set at run time, so Terraform must
+ * not revert them; every entry sets both, so that is both bounds as soon as there is a schedule.
+ */
+export function scheduleOwnedSizes(schedules: readonly Pick<NodeGroupScheduleEntry, "minSize" | "maxSize">[]): string[] {
+  return [
+    ...(schedules.some((s) => s.minSize !== undefined) ? ["min_size"] : []),
+    ...(schedules.some((s) => s.maxSize !== undefined) ? ["max_size"] : []),
+  ];
+}
+
 export interface NodeGroupSchedulesProps {
   /** Name prefix of the scheduled actions (the node group's name). */
   readonly namePrefix: string;
@@ -24,8 +35,9 @@ export interface NodeGroupSchedulesProps {
 
 /**
  * Scheduled scaling of a node group's Auto Scaling group (lesson 4): capacity is there before a
- * predictable peak. The group's own desired size is ignored by Terraform after creation, so the
- * next apply does not undo what a schedule did.
+ * predictable peak. The group ignores its desired size after creation and, while it has schedules,
+ * the bounds they set (scheduleOwnedSizes), so the next apply does not undo what a schedule did.
+ * The actions are created one after another, in the order given.
  */
 export class NodeGroupSchedules extends Construct {
   readonly actions: AutoscalingSchedule[];
@@ -40,8 +52,10 @@ export class NodeGroupSchedules extends Construct {
         s.recurrence.trim().split(/\s+/).length !== 5 && `${s.name}: recurrence "${s.recurrence}" is not a five-field cron expression`,
       ]),
     );
-    this.actions = props.schedules.map(
-      (schedule) =>
+    this.actions = [];
+    for (const schedule of props.schedules) {
+      const previous = this.actions.at(-1);
+      this.actions.push(
         new AutoscalingSchedule(this, schedule.name, {
           scheduledActionName: `${props.namePrefix}-${schedule.name}`,
           autoscalingGroupName: props.autoscalingGroupName,
@@ -50,7 +64,10 @@ export class NodeGroupSchedules extends Construct {
           minSize: schedule.minSize,
           maxSize: schedule.maxSize,
           desiredCapacity: schedule.desiredSize,
+          // Concurrent PutScheduledUpdateGroupAction calls on one group can fail (TerraConstructs/base#127): one at a time.
+          dependsOn: previous ? [previous] : undefined,
         }),
-    );
+      );
+    }
   }
 }

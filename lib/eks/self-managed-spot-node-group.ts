@@ -5,7 +5,7 @@ import { Construct } from "constructs";
 import { assertProps, PropsError } from "../validation";
 import { kubeletReservations } from "./kubelet-reservations";
 import type { NodeTaint } from "./managed-node-group";
-import { type NodeGroupScheduleEntry, NodeGroupSchedules } from "./node-group-schedules";
+import { type NodeGroupScheduleEntry, NodeGroupSchedules, scheduleOwnedSizes } from "./node-group-schedules";
 import { NodeLaunchTemplate } from "./node-launch-template";
 import { groupSize } from "./node-sizing";
 import { type NodeClusterDetails, nodeConfig } from "./node-user-data";
@@ -147,8 +147,9 @@ export class SelfManagedSpotNodeGroup extends Construct {
         },
       ],
       tag: Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
-      // Scheduled actions move min and max as well (lesson 4): the next apply must not undo them.
-      lifecycle: { ignoreChanges: props.schedules?.length ? ["desired_capacity", "min_size", "max_size"] : ["desired_capacity"] },
+      // Desired is the size at creation: schedules and a cluster autoscaler (the discovery tags above) own it afterwards.
+      // A bound stays managed unless a schedule sets it (lesson 4: the next apply must not undo the schedule).
+      lifecycle: { ignoreChanges: ["desired_capacity", ...scheduleOwnedSizes(props.schedules ?? [])] },
       dependsOn: props.dependsOn,
     });
     if (props.schedules && props.schedules.length > 0) {
