@@ -7,6 +7,7 @@ import { CLOUDWATCH_RETENTION_DAYS } from "../lib/logs/encrypted-log-group";
 import { type Cidr, cidrSubnets, contains, overlaps, parseCidr } from "../lib/network/cidr";
 import { ecsObject } from "./ecs";
 import { ecsProblems } from "./ecs-guards";
+import { KUBERNETES_VERSIONS } from "./eks-versions";
 import { int } from "./fields";
 
 // One schema is the single source of the config's TypeScript types, its validation, its defaults
@@ -154,9 +155,6 @@ const flowLogsSection = z
   .describe(
     "VPC flow logs for troubleshooting: all traffic, 60-second aggregation, a custom format with TCP flags and packet addresses, and ready queries.",
   );
-
-/** Kubernetes versions EKS supports (standard or extended support) that this project has been checked against. */
-export const KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34", "1.35"] as const;
 
 const roleArn = z
   .string()
@@ -311,7 +309,11 @@ const terminationHandlerSection = z
 
 const eksObject = z
   .strictObject({
-    version: z.enum(KUBERNETES_VERSIONS).describe("Kubernetes version of the control plane and the nodes."),
+    version: z
+      .enum(KUBERNETES_VERSIONS)
+      .describe(
+        "Kubernetes version of the control plane and the nodes. EKS moves one minor version per update; npm run eks-support warns 60 days before standard support ends (docs/eks-spot.md).",
+      ),
     adminRoleArns: z
       .array(roleArn)
       .min(1, "must list at least one role: the cluster has no other administrator (authentication mode API, no creator admin)")
@@ -332,10 +334,10 @@ const eksObject = z
       .describe("Days the control-plane log group (all five log types) keeps events. @default 90"),
     addons: z
       .strictObject({
-        vpcCni: addonVersion("vpc-cni", "v1.20.4-eksbuild.1"),
-        coredns: addonVersion("coredns", "v1.12.4-eksbuild.1"),
-        kubeProxy: addonVersion("kube-proxy", "v1.34.1-eksbuild.2"),
-        podIdentityAgent: addonVersion("eks-pod-identity-agent", "v1.3.9-eksbuild.3"),
+        vpcCni: addonVersion("vpc-cni", "v1.21.1-eksbuild.8"),
+        coredns: addonVersion("coredns", "v1.14.2-eksbuild.4"),
+        kubeProxy: addonVersion("kube-proxy", "v1.35.3-eksbuild.2"),
+        podIdentityAgent: addonVersion("eks-pod-identity-agent", "v1.3.10-eksbuild.2"),
       })
       .describe("EKS managed add-on versions, pinned so an upgrade is a reviewed change."),
     systemNodeGroup,

@@ -155,6 +155,8 @@ export class EksStack extends EnvironmentStack {
         accountId: aws.accountId,
         region: aws.region,
         autoscalingGroupNames: groupNames,
+        // SelfManagedSpotNodeGroup always sets capacity_rebalance (test/spot-interruption.test.ts ties the two).
+        capacityRebalance: true,
       });
       this.terminationHandlerRole = new TerminationHandlerRole(this, "termination-handler", {
         clusterName: cluster.name,

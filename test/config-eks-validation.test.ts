@@ -43,11 +43,15 @@ const managedSpot = (eks: Record<string, unknown>) => (eks.managedSpotNodeGroups
 const system = (eks: Record<string, unknown>) => eks.systemNodeGroup as Group;
 
 const cases: [string, Env, string[]][] = [
-  ["unsupported version", edit((e) => (e.version = "1.20")), ['test.yaml: eks.version: must be one of 1.32, 1.33, 1.34, 1.35, got "1.20"']],
+  [
+    "unsupported version",
+    edit((e) => (e.version = "1.20")),
+    ['test.yaml: eks.version: must be one of 1.32, 1.33, 1.34, 1.35, 1.36, 1.37, got "1.20"'],
+  ],
   [
     "version as a number",
     edit((e) => (e.version = 1.34)),
-    ["test.yaml: eks.version: must be one of 1.32, 1.33, 1.34, 1.35, got number 1.34"],
+    ["test.yaml: eks.version: must be one of 1.32, 1.33, 1.34, 1.35, 1.36, 1.37, got number 1.34"],
   ],
   [
     "kube-proxy of another minor",
@@ -58,7 +62,7 @@ const cases: [string, Env, string[]][] = [
     "add-on version without eksbuild",
     edit((e) => ((e.addons as Record<string, string>).coredns = "1.12.4")),
     [
-      "test.yaml: eks.addons.coredns: must be an EKS add-on version such as v1.12.4-eksbuild.1 (aws eks describe-addon-versions --addon-name coredns)",
+      "test.yaml: eks.addons.coredns: must be an EKS add-on version such as v1.14.2-eksbuild.4 (aws eks describe-addon-versions --addon-name coredns)",
     ],
   ],
   [

@@ -1,5 +1,6 @@
 import { type App, Testing } from "cdktf";
 import { addEnvironmentStacks } from "../stacks";
+import chart from "./fixtures/nth-chart-values.json";
 import { fixtureEnvironment, onlyResource, snapshotOf, stackOf, synthEnvironment } from "./helpers";
 
 const environment = fixtureEnvironment("prod");
@@ -52,12 +53,36 @@ describe("prod-eks-addons", () => {
       enableSqsTerminationDraining: true,
       queueURL: "https://sqs.eu-west-1.amazonaws.com/111122223333/prod-eks-spot-interruptions",
       awsRegion: "eu-west-1",
-      checkASGTagBeforeDraining: true,
       checkTagBeforeDraining: true,
       managedTag: "aws-node-termination-handler/managed",
       serviceAccount: { create: true, name: "aws-node-termination-handler" },
     });
     expect(values.heartbeatInterval).toBeUndefined();
+  });
+
+  it("sets only keys the pinned chart has, none deprecated and none of IMDS mode (chart 0.27.6 values.yaml)", () => {
+    expect(release.version).toBe(chart.chartVersion);
+    const keys = Object.keys(values);
+    expect(keys.filter((key) => !chart.keys.includes(key))).toEqual([]);
+    expect(keys.filter((key) => key in chart.deprecated)).toEqual([]);
+    expect(keys.filter((key) => chart.imdsModeOnly.includes(key))).toEqual([]);
+    for (const replacement of Object.values(chart.deprecated)) expect(keys).toContain(replacement);
+  });
+
+  it("keeps a message whose node it cannot read, so a lifecycle action never completes undrained", () => {
+    // pkg/interruptionevent/draincordon/handler.go (v1.25.6): with true, any error reading the node runs the
+    // post-drain task, which completes the Auto Scaling lifecycle action and deletes the message.
+    expect(values.deleteSqsMsgIfNodeNotFound).toBe(false);
+  });
+
+  it("checks the tag that the self-managed groups propagate to their instances", () => {
+    const eks = stackOf(synthEnvironment(environment), "eks");
+    const groups = Object.values(eks.terraform.resource?.aws_autoscaling_group ?? {}) as {
+      tag: { key: string; propagate_at_launch: boolean }[];
+    }[];
+    expect(groups.length).toBeGreaterThan(0);
+    for (const group of groups)
+      expect(group.tag).toContainEqual(expect.objectContaining({ key: values.managedTag, propagate_at_launch: true }));
   });
 
   it("keeps two replicas on the system node group with a disruption budget", () => {

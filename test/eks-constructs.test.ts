@@ -81,7 +81,7 @@ describe("eks and spot-interruption constructs refuse contradictory props", () =
   });
 
   it("interruption queue: no self-managed group, rule names over 64 characters", () => {
-    const base = { queueName: "q", ruleNamePrefix: "t-eks-nth", accountId: "111122223333", region: "eu-west-1" };
+    const base = { queueName: "q", ruleNamePrefix: "t-eks-nth", accountId: "111122223333", region: "eu-west-1", capacityRebalance: false };
     expect(() => new SpotInterruptionQueue(scope(), "q", { ...base, autoscalingGroupNames: [] })).toThrow(
       /^t\/q: autoscalingGroupNames: give the self-managed groups; without one the handler has nothing to do/,
     );

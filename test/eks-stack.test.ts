@@ -260,9 +260,10 @@ describe("prod-eks interruption queue, rules and handler role (self-managed spot
     const byName = Object.fromEntries(
       Object.values(resources(stack, "aws_cloudwatch_event_rule")).map((r) => [r.name, JSON.parse(String(r.event_pattern))]),
     );
-    expect(byName).toEqual(Object.fromEntries(interruptionEventRules([GROUP]).map((r) => [`prod-eks-nth-${r.id}`, r.pattern])));
+    const rules = interruptionEventRules({ autoscalingGroupNames: [GROUP], capacityRebalance: true });
+    expect(byName).toEqual(Object.fromEntries(rules.map((r) => [`prod-eks-nth-${r.id}`, r.pattern])));
     const targets = Object.values(resources(stack, "aws_cloudwatch_event_target"));
-    expect(targets).toHaveLength(5);
+    expect(targets).toHaveLength(3);
     for (const target of targets) expect(String(target.arn)).toMatch(/^\$\{aws_sqs_queue\..+\.arn\}$/);
   });
 
@@ -273,7 +274,7 @@ describe("prod-eks interruption queue, rules and handler role (self-managed spot
       [[{ type: "Service", identifiers: ["sqs.amazonaws.com"] }], ["sqs:SendMessage"]],
     ]);
     const ruleArns = (statements[0]!.condition as { values: string[] }[])[0]!.values;
-    expect(ruleArns).toHaveLength(5);
+    expect(ruleArns).toHaveLength(3);
     for (const arn of ruleArns) expect(arn).toMatch(/^\$\{aws_cloudwatch_event_rule\..+\.arn\}$/);
     expect(statements[1]!.condition).toEqual([{ test: "StringEquals", variable: "aws:SourceAccount", values: ["111122223333"] }]);
   });

@@ -142,6 +142,10 @@ describe("ci.yml", () => {
     expect(ci.jobs.verify?.steps.map((s) => s.run).filter(Boolean)).toEqual(expect.arrayContaining(["bash .ci/run", "npm run synth"]));
   });
 
+  it("checks the configured Kubernetes versions against the EKS support calendar (warnings, annotated)", () => {
+    expect(ci.jobs.verify?.steps.map((s) => s.run)).toContain("npm run eks-support");
+  });
+
   it("posts the synth diff against the base branch as one sticky comment, from the only job that may write to the pull request", () => {
     const job = ci.jobs["synth-diff"]!;
     const diff = job.steps.find((s) => s.run?.includes("npm run --silent synth-diff"))!;

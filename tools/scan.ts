@@ -7,7 +7,8 @@
  *                                     result go (default: .scan/ at the repository root)
  *
  * Report (stdout): a summary table (stack | passed | failed | justified), every
- * unjustified failure, every justification used, stale justifications, errors.
+ * unjustified failure, every justification used, stale justifications, errors; then
+ * the EKS version support lines of tools/eks-support.ts (warnings, never a failure).
  * Exit 1 on any unjustified failure or error, else 0. Progress goes to stderr.
  * See docs/security-scan.md.
  */
@@ -18,6 +19,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { loadEnvironmentsOrExit } from "../config/loader";
 import { synthesizeApp } from "./app-command";
+import { formatSupportReport, supportFindings } from "./eks-support";
 import { formatPolicyReport, type PolicyResult, runPolicySuite } from "./policy";
 import { readSynthOutput } from "./policy/synth-output";
 import { checkovArgs } from "./scan/checkov-args";
@@ -202,6 +204,10 @@ function main(): void {
     // checkov cannot read JSON-string values (policies, container definitions); the policy suite does.
     const policy = runProjectPolicies(outdir);
     process.stdout.write(`\n${formatPolicyReport(policy).join("\n")}\n\n${scanSummary(result, policy).join("\n")}\n`);
+    // Dated, so not in synth: warns (never fails) when a configured Kubernetes version nears or passes the
+    // end of EKS standard support (tools/eks-support.ts).
+    const today = new Date().toISOString().slice(0, 10);
+    process.stdout.write(`\n${formatSupportReport(supportFindings(loadEnvironmentsOrExit(), today), today).join("\n")}\n`);
     log(`sanitized copies and per-stack .checkov.baseline files are in ${path.join(options.workDir, "stacks")}`);
     const checkovFailed = exitCode(result) !== 0;
     const policyFailed = policy.violations.length > 0;

@@ -19,12 +19,18 @@ export interface SpotInterruptionQueueProps {
   readonly region: string;
   /** Self-managed Auto Scaling groups whose termination lifecycle actions reach the queue. */
   readonly autoscalingGroupNames: string[];
+  /**
+   * Whether those groups have Capacity Rebalancing on: then no spot interruption or rebalance
+   * recommendation rule is created, as the handler's README says (see interruptionEventRules).
+   */
+  readonly capacityRebalance: boolean;
 }
 
 /**
  * The queue aws-node-termination-handler reads in queue-processor mode, and the EventBridge rules that
- * fill it: Auto Scaling termination lifecycle actions, spot interruption warnings, rebalance
- * recommendations, instance state changes and AWS Health scheduled changes. SQS-managed encryption
+ * fill it: Auto Scaling termination lifecycle actions, instance state changes and AWS Health scheduled
+ * changes, plus spot interruption warnings and rebalance recommendations only for groups without
+ * Capacity Rebalancing. SQS-managed encryption
  * (a customer key would need EventBridge in its key policy); only this account's rules and SQS may send.
  */
 export class SpotInterruptionQueue extends Construct {
@@ -33,7 +39,8 @@ export class SpotInterruptionQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: SpotInterruptionQueueProps) {
     super(scope, id);
-    const longest = Math.max(...interruptionEventRules([]).map((rule) => `${props.ruleNamePrefix}-${rule.id}`.length));
+    const sources = { autoscalingGroupNames: props.autoscalingGroupNames, capacityRebalance: props.capacityRebalance };
+    const longest = Math.max(...interruptionEventRules(sources).map((rule) => `${props.ruleNamePrefix}-${rule.id}`.length));
     assertProps(this, [
       longest > 64 && `ruleNamePrefix "${props.ruleNamePrefix}" makes rule names of ${longest} characters; EventBridge allows 64`,
       props.autoscalingGroupNames.length === 0 &&
@@ -46,7 +53,7 @@ export class SpotInterruptionQueue extends Construct {
       tags: { Name: props.queueName },
     });
 
-    this.rules = interruptionEventRules(props.autoscalingGroupNames).map((rule) => {
+    this.rules = interruptionEventRules(sources).map((rule) => {
       const eventRule = new CloudwatchEventRule(this, rule.id, {
         name: `${props.ruleNamePrefix}-${rule.id}`,
         description: rule.description,

@@ -45,14 +45,24 @@ export class TerminationHandlerRelease extends Construct {
         `replicas ${props.replicas}: use 2 or more, or draining the handler's own node leaves none (and no disruption budget)`,
     ]);
     const values = {
+      // Queue-processor mode: every event on the queue is cordoned and drained, so which events the handler
+      // acts on is chosen by the EventBridge rules; enableRebalanceMonitoring/-Draining are IMDS-mode keys.
       enableSqsTerminationDraining: true,
       queueURL: props.queueUrl,
       awsRegion: props.region,
-      // Drain only instances carrying the tag: other instances in the account are not this cluster's.
-      checkASGTagBeforeDraining: true,
+      // Drain only instances carrying the tag: EC2 events reach the queue for every instance of the account.
+      // Only the current keys: the chart (0.27.6 values.yaml) marks checkASGTagBeforeDraining and
+      // managedAsgTag [DEPRECATED] and the handler (pkg/config/config.go) uses the newer key when both are set.
       checkTagBeforeDraining: true,
-      managedAsgTag: props.managedTag,
       managedTag: props.managedTag,
+      // Keep the message when the node is not found (pkg/interruptionevent/draincordon/handler.go, v1.25.6):
+      // "not found" there is any error reading the node, and with true the handler then runs the post-drain
+      // task anyway, completing this cluster's lifecycle action (the instance terminates undrained) and
+      // deleting the message. With false the message comes back after the visibility timeout and is retried
+      // until the queue drops it (300 s) or the hook times out. The queue is this cluster's, its lifecycle rule
+      // this cluster's groups; the EC2 and Health rules are account-wide, so another cluster's tagged instances
+      // in the same account and region also arrive here: false retries those until they expire (log noise).
+      deleteSqsMsgIfNodeNotFound: false,
       replicas: props.replicas,
       podDisruptionBudget: { maxUnavailable: 1 },
       serviceAccount: { create: true, name: props.serviceAccount },
