@@ -37,6 +37,8 @@ export const REPORTED_ONLY: Readonly<Record<string, string>> = {
   IAM_RESOURCE_STAR:
     "least-privilege advice, not an error; the policy suite's POL-IAM rules decide where `*` is allowed (and for key, queue and bucket policies `*` means the resource itself)",
   IAM_RESOURCE_EFFECTIVELY_STAR: "least-privilege advice, as IAM_RESOURCE_STAR",
+  IAM_RESOURCE_MISMATCH_WILDCARD:
+    "a wildcard action (`s3:Get*`) of which some actions fit the resources: the others grant nothing there, which is how wildcards are meant",
   IAM_UNKNOWN_CONDITION_FOR_ACTION:
     "the database lists only the service-specific condition keys AWS documents per action; global keys and newly documented keys are valid",
   IAM_MISMATCHED_TYPE_BUT_USABLE: "works as written (e.g. StringEquals on an ARN); IAM evaluates it",
@@ -146,7 +148,7 @@ export function classifyAwsFindings(
       (s) =>
         s.code === finding.code && s.where.test(`${finding.stack} ${finding.address}`) && (!s.message || s.message.test(finding.message)),
     );
-    if (suppression && suppression.reason.trim()) {
+    if (suppression?.reason.trim()) {
       used.add(suppression);
       suppressed.push({ ...finding, reason: suppression.reason });
     } else if (REPORTED_ONLY[finding.code]) reported.push({ ...finding, reason: REPORTED_ONLY[finding.code]! });

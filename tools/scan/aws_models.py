@@ -128,7 +128,8 @@ def _scalar(value, shape):
 
 
 def _path(name):
-    return name[len("input.") :] if name.startswith("input.") else ("" if name == "input" else name)
+    name = name[len("input") :] if name.startswith("input") else name
+    return name.lstrip(".")
 
 
 def _describe(error):
@@ -142,7 +143,7 @@ def _describe(error):
             f"is not a member of the model's shape (members: {shown})"
         )
     if reason == "invalid type":
-        valid = ", ".join(t.__name__ for t in details["valid_types"])
+        valid = ", ".join(getattr(t, "__name__", str(t)) for t in details["valid_types"])
         return "API_TYPE", where, f"is {type(details['param']).__name__} {json.dumps(details['param'])[:80]}, the model wants {valid}"
     if reason in ("invalid length", "invalid range"):
         return "API_RANGE", where, f"{details['param']} is below the model's minimum {details['min_allowed']}"
@@ -214,24 +215,26 @@ def event_rule(payload):
 
 # --- parliament: IAM policy documents ----------------------------------------------------------------
 
-# The ARN a `${<type>.<name>.arn}` reference resolves to, by resource type, with `*` for what only AWS
-# knows; other references stay opaque (`*`). Formats: AWS's Service Authorization Reference.
+# The ARN a `${<type>.<name>.arn}` reference resolves to, by resource type (formats: AWS's Service
+# Authorization Reference), with `*` where only AWS knows the value and a placeholder name, so that
+# `${aws_s3_bucket.b.arn}` is a bucket and not also an object. Other references stay opaque (`*`).
+NAME = "terraform-reference"
 TERRAFORM_ARNS = {
-    "aws_s3_bucket": "arn:aws:s3:::*",
-    "aws_sqs_queue": "arn:aws:sqs:*:*:*",
-    "aws_sns_topic": "arn:aws:sns:*:*:*",
-    "aws_kms_key": "arn:aws:kms:*:*:key/*",
-    "aws_kms_alias": "arn:aws:kms:*:*:alias/*",
-    "aws_cloudwatch_log_group": "arn:aws:logs:*:*:log-group:*",
-    "aws_cloudwatch_event_rule": "arn:aws:events:*:*:rule/*",
-    "aws_ecr_repository": "arn:aws:ecr:*:*:repository/*",
-    "aws_iam_role": "arn:aws:iam::*:role/*",
-    "aws_eks_cluster": "arn:aws:eks:*:*:cluster/*",
-    "aws_secretsmanager_secret": "arn:aws:secretsmanager:*:*:secret:*",
-    "aws_athena_workgroup": "arn:aws:athena:*:*:workgroup/*",
-    "aws_glue_catalog_database": "arn:aws:glue:*:*:database/*",
-    "aws_glue_catalog_table": "arn:aws:glue:*:*:table/*/*",
-    "aws_autoscaling_group": "arn:aws:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/*",
+    "aws_s3_bucket": f"arn:aws:s3:::{NAME}",
+    "aws_sqs_queue": f"arn:aws:sqs:*:*:{NAME}",
+    "aws_sns_topic": f"arn:aws:sns:*:*:{NAME}",
+    "aws_kms_key": f"arn:aws:kms:*:*:key/{NAME}",
+    "aws_kms_alias": f"arn:aws:kms:*:*:alias/{NAME}",
+    "aws_cloudwatch_log_group": f"arn:aws:logs:*:*:log-group:{NAME}",
+    "aws_cloudwatch_event_rule": f"arn:aws:events:*:*:rule/{NAME}",
+    "aws_ecr_repository": f"arn:aws:ecr:*:*:repository/{NAME}",
+    "aws_iam_role": f"arn:aws:iam::*:role/{NAME}",
+    "aws_eks_cluster": f"arn:aws:eks:*:*:cluster/{NAME}",
+    "aws_secretsmanager_secret": f"arn:aws:secretsmanager:*:*:secret:{NAME}",
+    "aws_athena_workgroup": f"arn:aws:athena:*:*:workgroup/{NAME}",
+    "aws_glue_catalog_database": f"arn:aws:glue:*:*:database/{NAME}",
+    "aws_glue_catalog_table": f"arn:aws:glue:*:*:table/{NAME}/{NAME}",
+    "aws_autoscaling_group": f"arn:aws:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/{NAME}",
 }
 
 WHOLE_ARN_REFERENCE = re.compile(r"\$\{(?:data\.)?([a-z0-9_]+)\.[^.}]+\.arn\}")
@@ -340,6 +343,33 @@ def _action_of(detail):
     return match.group(1) if match else None
 
 
+def split_mismatch(statement, detail):
+    """parliament requires every action a wildcard expands to to fit a resource; `s3:Get*` on one bucket's
+    objects then fails for GetBucketPolicy. An action written out must fit (fails); a wildcard fails only
+    when none of its actions fits, else the misfits are reported."""
+    if "NotAction" in statement:
+        return []  # parliament reads NotAction as the actions granted: nothing to say about resources
+    required = {d["action"].lower(): d["required_format"] for d in detail}
+    failing, partial = [], []
+    for written in _listify(statement.get("Action", [])):
+        if "*" not in written and "?" not in written:
+            if written.lower() in required:
+                failing.append(f"{written} needs {required[written.lower()]}")
+            continue
+        expanded = [f"{a['service']}:{a['action']}" for a in parliament.expand_action(written, raise_exceptions=False)]
+        misfits = [a for a in expanded if a.lower() in required]
+        if misfits and len(misfits) == len(expanded):
+            failing.append(f"{written}: none of its {len(expanded)} actions fits (e.g. {misfits[0]} needs {required[misfits[0].lower()]})")
+        elif misfits:
+            partial.append(f"{written}: {len(misfits)} of its {len(expanded)} actions fit none of these resources ({', '.join(misfits[:5])}{', ...' if len(misfits) > 5 else ''})")
+    out = []
+    if failing:
+        out.append(("IAM_RESOURCE_MISMATCH", "; ".join(failing)))
+    if partial:
+        out.append(("IAM_RESOURCE_MISMATCH_WILDCARD", "; ".join(partial)))
+    return out
+
+
 # Findings that say nothing about documents whose `Resource: *` is the resource itself (key, queue and
 # bucket policies) or was added here (trust policies have no Resource element).
 IDENTITY_ONLY = {"RESOURCE_STAR", "RESOURCE_EFFECTIVELY_STAR"}
@@ -369,7 +399,10 @@ def iam_policy(payload):
             if keys:
                 detail += f" (condition keys under {operator.group(1)}: {', '.join(keys)})"
         if finding.issue == "RESOURCE_MISMATCH" and isinstance(detail, list):
-            detail = "; ".join(f"{d['action']} needs {d['required_format']}" for d in detail)
+            statement = prepared["Statement"][line - 2] if line and 0 <= line - 2 < len(prepared["Statement"]) else {}
+            for split_code, split_detail in split_mismatch(statement, detail):
+                found.append((split_code, statement_label(prepared["Statement"], line), split_detail))
+            continue
         text = detail if isinstance(detail, str) else json.dumps(detail, default=str)
         where = statement_label(prepared["Statement"], line)
         shown = location.get("string")
