@@ -163,6 +163,7 @@ describe("AWS-definitions findings: fail, report or suppress", () => {
 const BROKEN: TerraformJson = {
   resource: {
     aws_s3_bucket: { data: { bucket: "acme-data" } },
+    aws_ecr_lifecycle_policy: { keep: { repository: "api", policy: '{"rules": [' } },
     aws_ecs_task_definition: {
       api: {
         family: "dev-api",
@@ -227,7 +228,10 @@ describe("AWS-definitions payloads", () => {
       ["wafv2-web-acl", "aws_wafv2_web_acl.acl"],
       ["iam-policy", "aws_iam_role_policy.read"],
     ]);
-    expect(findings.map((f) => [f.address, f.code])).toEqual([["aws_ecs_task_definition.invalid", "JSON_INVALID"]]);
+    expect(findings.map((f) => [f.address, f.attribute, f.code])).toEqual([
+      ["aws_ecs_task_definition.invalid", "container_definitions", "JSON_INVALID"],
+      ["aws_ecr_lifecycle_policy.keep", "policy", "JSON_INVALID"],
+    ]);
     const policy = payloads[2]!;
     expect(policy.via).toBe("data.aws_iam_policy_document.read");
     expect(policy.value).toMatchObject({
@@ -290,6 +294,7 @@ describe("AWS-definitions step against botocore's models and parliament's databa
       expect(seen).toEqual(
         expect.arrayContaining([
           "aws_ecs_task_definition.invalid JSON_INVALID ",
+        "aws_ecr_lifecycle_policy.keep JSON_INVALID ",
           "aws_ecs_task_definition.api API_TYPE containerDefinitions[0].cpu",
           "aws_ecs_task_definition.api API_ENUM containerDefinitions[0].portMappings[0].protocol",
           "aws_ecs_task_definition.api API_UNKNOWN_MEMBER containerDefinitions[0].stopTimeoutSeconds",

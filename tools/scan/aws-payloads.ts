@@ -36,6 +36,15 @@ export interface ExtractionFinding {
 /** Meta-arguments and provider-only arguments that no API shape has. */
 const NOT_API = new Set(["//", "tags", "tags_all", "depends_on", "lifecycle", "provider", "count", "for_each", "timeouts"]);
 
+/**
+ * JSON strings whose content no botocore shape describes (the ECR lifecycle policy grammar, an add-on's
+ * configuration schema that only DescribeAddonConfiguration returns): checked to parse, nothing more.
+ */
+const JSON_ONLY: readonly (readonly [string, string])[] = [
+  ["aws_ecr_lifecycle_policy", "policy"],
+  ["aws_eks_addon", "configuration_values"],
+];
+
 function apiArguments(body: Block): Block {
   return Object.fromEntries(Object.entries(body).filter(([key]) => !NOT_API.has(key)));
 }
@@ -93,6 +102,19 @@ export function awsPayloads(stack: Stack): { payloads: Payload[]; findings: Extr
       }
     }
     payloads.push({ ...base, type: "event-rule", address: r.address, attribute: "(arguments)", value: apiArguments(r.body) });
+  }
+
+  // JSON strings without an API shape of their own: they must at least parse.
+  for (const [type, attribute] of JSON_ONLY) {
+    for (const r of resourcesOf(stack, type)) {
+      const text = r.body[attribute];
+      if (typeof text !== "string" || isReference(text)) continue;
+      try {
+        JSON.parse(text);
+      } catch (e) {
+        findings.push({ ...base, address: r.address, attribute, code: "JSON_INVALID", message: `is not JSON: ${(e as Error).message}` });
+      }
+    }
   }
 
   const { documents, uncheckable } = policyDocuments(stack);

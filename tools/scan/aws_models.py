@@ -205,7 +205,17 @@ def ecs_task_definition(payload):
 
 
 def wafv2_web_acl(payload):
-    return validate(from_hcl(payload["value"], input_shape("wafv2", "CreateWebACL")), input_shape("wafv2", "CreateWebACL"))
+    """aws_wafv2_web_acl as CreateWebACL: `rule` blocks mapped by name; `rule_json` (the API's Rules as a
+    JSON string, which the provider also accepts) checked as written."""
+    shape = input_shape("wafv2", "CreateWebACL")
+    params = from_hcl(payload["value"], shape)
+    rule_json = payload["value"].get("rule_json")
+    if isinstance(rule_json, str) and not _is_opaque(rule_json):
+        try:
+            params["Rules"] = json.loads(rule_json)
+        except ValueError as error:
+            return [("JSON_INVALID", "rule_json", f"is not JSON: {error}")]
+    return validate(params, shape)
 
 
 def event_rule(payload):
