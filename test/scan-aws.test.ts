@@ -294,7 +294,7 @@ describe("AWS-definitions step against botocore's models and parliament's databa
       expect(seen).toEqual(
         expect.arrayContaining([
           "aws_ecs_task_definition.invalid JSON_INVALID ",
-        "aws_ecr_lifecycle_policy.keep JSON_INVALID ",
+          "aws_ecr_lifecycle_policy.keep JSON_INVALID ",
           "aws_ecs_task_definition.api API_TYPE containerDefinitions[0].cpu",
           "aws_ecs_task_definition.api API_ENUM containerDefinitions[0].portMappings[0].protocol",
           "aws_ecs_task_definition.api API_UNKNOWN_MEMBER containerDefinitions[0].stopTimeoutSeconds",
