@@ -180,6 +180,7 @@ const BROKEN: TerraformJson = {
             cpu: "256",
             portMappings: [{ containerPort: 8080, protocol: "sctp" }],
             stopTimeoutSeconds: 30,
+            user: null,
           },
         ]),
       },
@@ -304,7 +305,8 @@ describe("AWS-definitions step against botocore's models and parliament's databa
           'aws_iam_role_policy.read IAM_RESOURCE_MISMATCH statement "QueueActionOnLiteralBucket"',
         ]),
       );
-      expect(seen.filter((s) => s.includes('"Fine"'))).toEqual([]);
+      // A wildcard with fitting actions and a `null` member (absent for the provider) are not findings.
+    expect(seen.filter((s) => s.includes('"Fine"') || s.endsWith(".user"))).toEqual([]);
       expect(result.failures.find((f) => f.code === "IAM_UNKNOWN_ACTION")?.message).toContain("s3:GetObjekt");
       expect(awsExitCode(result)).toBe(1);
     },

@@ -199,9 +199,18 @@ def ecs_task_definition(payload):
     shape = input_shape("ecs", "RegisterTaskDefinition")
     hcl = {k: v for k, v in payload["value"].items() if k != "container_definitions"}
     params = from_hcl(hcl, shape)
-    # The JSON string is the API's own ContainerDefinition list: checked as written (no name mapping).
-    params["containerDefinitions"] = payload["containerDefinitions"]
+    # The JSON string is the API's own ContainerDefinition list: checked as written (no name mapping),
+    # less `null` members, which the provider's JSON decoding reads as absent.
+    params["containerDefinitions"] = _without_nulls(payload["containerDefinitions"])
     return validate(params, shape)
+
+
+def _without_nulls(value):
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
 
 
 def wafv2_web_acl(payload):
@@ -212,7 +221,7 @@ def wafv2_web_acl(payload):
     rule_json = payload["value"].get("rule_json")
     if isinstance(rule_json, str) and not _is_opaque(rule_json):
         try:
-            params["Rules"] = json.loads(rule_json)
+            params["Rules"] = _without_nulls(json.loads(rule_json))
         except ValueError as error:
             return [("JSON_INVALID", "rule_json", f"is not JSON: {error}")]
     return validate(params, shape)
