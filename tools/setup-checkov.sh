@@ -27,7 +27,9 @@ REQUIREMENTS="$ROOT/tools/scan/aws-models-requirements.txt"
 
 # The stamp names the requirements' content and the Python that built the venv.
 aws_models_stamp() {
-  { cat "$REQUIREMENTS"; "$PYTHON" --version 2>&1; } | sha256sum | cut -d' ' -f1
+  local hash=sha256sum
+  command -v sha256sum >/dev/null 2>&1 || hash="shasum -a 256" # macOS
+  { cat "$REQUIREMENTS"; "$PYTHON" --version 2>&1; } | $hash | cut -d' ' -f1
 }
 
 setup_aws_models() {
