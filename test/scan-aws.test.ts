@@ -306,7 +306,7 @@ describe("AWS-definitions step against botocore's models and parliament's databa
         ]),
       );
       // A wildcard with fitting actions and a `null` member (absent for the provider) are not findings.
-    expect(seen.filter((s) => s.includes('"Fine"') || s.endsWith(".user"))).toEqual([]);
+      expect(seen.filter((s) => s.includes('"Fine"') || s.endsWith(".user"))).toEqual([]);
       expect(result.failures.find((f) => f.code === "IAM_UNKNOWN_ACTION")?.message).toContain("s3:GetObjekt");
       expect(awsExitCode(result)).toBe(1);
     },
