@@ -7,9 +7,11 @@
  *                                     result go (default: .scan/ at the repository root)
  *
  * Report (stdout): a summary table (stack | passed | failed | justified), every
- * unjustified failure, every justification used, stale justifications, errors; then
- * the EKS version support lines of tools/eks-support.ts (warnings, never a failure).
- * Exit 1 on any unjustified failure or error, else 0. Progress goes to stderr.
+ * unjustified failure, every justification used, stale justifications, errors; then the
+ * policy suite, then the AWS-definitions step (payloads against botocore's API models, IAM
+ * actions and ARNs against parliament's database: tools/scan/aws_models.py); then the EKS
+ * version support lines of tools/eks-support.ts (warnings, never a failure).
+ * Exit 1 on any unjustified failure, violation or error, else 0. Progress goes to stderr.
  * See docs/security-scan.md.
  */
 
@@ -22,6 +24,8 @@ import { synthesizeApp } from "./app-command";
 import { formatSupportReport, supportFindings } from "./eks-support";
 import { formatPolicyReport, type PolicyResult, runPolicySuite } from "./policy";
 import { readSynthOutput } from "./policy/synth-output";
+import { awsExitCode, formatAwsReport } from "./scan/aws-findings";
+import { awsModelsPython, checkAwsDefinitions } from "./scan/aws-models";
 import { checkovArgs } from "./scan/checkov-args";
 import { buildBaseline, classify, exitCode, formatReport, type ScanResult, type StackInput } from "./scan/classify";
 import { isObject, sanitizeStack, serializeStack } from "./scan/sanitize";
@@ -171,6 +175,15 @@ function runProjectPolicies(outdir: string): PolicyResult {
   return runPolicySuite(stacks);
 }
 
+/** Payloads against AWS's API models and IAM actions/ARNs against the IAM database (venv of setup-checkov.sh). */
+function runAwsDefinitions(outdir: string, workDir: string): ReturnType<typeof checkAwsDefinitions> {
+  const started = Date.now();
+  const { stacks } = readSynthOutput(outdir, loadEnvironmentsOrExit());
+  const result = checkAwsDefinitions(stacks, awsModelsPython(ROOT), ROOT, workDir);
+  log(`AWS definitions checked in ${seconds(started)}`);
+  return result;
+}
+
 function main(): void {
   const options = parseArgs(process.argv.slice(2));
   const outdir = options.dir ?? synthesize();
@@ -203,7 +216,10 @@ function main(): void {
     process.stdout.write(`${formatReport(result).join("\n")}\n`);
     // checkov cannot read JSON-string values (policies, container definitions); the policy suite does.
     const policy = runProjectPolicies(outdir);
-    process.stdout.write(`\n${formatPolicyReport(policy).join("\n")}\n\n${scanSummary(result, policy).join("\n")}\n`);
+    process.stdout.write(`\n${formatPolicyReport(policy).join("\n")}\n`);
+    // checkov and the policy suite judge by our reading; this step by AWS's own API models and IAM database.
+    const aws = runAwsDefinitions(outdir, options.workDir);
+    process.stdout.write(`\n${formatAwsReport(aws).join("\n")}\n\n${scanSummary(result, policy).join("\n")}\n`);
     // Dated, so not in synth: warns (never fails) when a configured Kubernetes version nears or passes the
     // end of EKS standard support (tools/eks-support.ts).
     const today = new Date().toISOString().slice(0, 10);
@@ -211,12 +227,15 @@ function main(): void {
     log(`sanitized copies and per-stack .checkov.baseline files are in ${path.join(options.workDir, "stacks")}`);
     const checkovFailed = exitCode(result) !== 0;
     const policyFailed = policy.violations.length > 0;
+    const awsFailed = awsExitCode(aws) !== 0;
     const checkovText = checkovFailed ? `${result.failures.length} unjustified failure(s), ${result.errors.length} error(s)` : "clean";
     const policyText = policyFailed ? `${policy.violations.length} violation(s)` : "clean";
+    const awsText = awsFailed ? `${aws.failures.length} failure(s), ${aws.errors.length} error(s)` : "clean";
+    const anyFailed = checkovFailed || policyFailed || awsFailed;
     process.stdout.write(
-      `${checkovFailed || policyFailed ? "scan FAILED" : "scan passed"}: checkov ${checkovText}, policy suite ${policyText}\n`,
+      `${anyFailed ? "scan FAILED" : "scan passed"}: checkov ${checkovText}, policy suite ${policyText}, AWS definitions ${awsText}\n`,
     );
-    process.exitCode = checkovFailed || policyFailed ? 1 : 0;
+    process.exitCode = anyFailed ? 1 : 0;
   } finally {
     if (!options.dir) fs.rmSync(outdir, { recursive: true, force: true });
   }

@@ -40,6 +40,8 @@ export interface PolicyDocument {
   /** The data source the document came from, when it was a reference. */
   readonly via?: string;
   readonly statements: readonly Statement[];
+  /** The document as written, when it was literal JSON (the scan's IAM database check reads it whole). */
+  readonly literal?: Block;
 }
 
 export interface UncheckablePolicy {
@@ -83,23 +85,24 @@ export function policyDocuments(stack: Stack): { documents: PolicyDocument[]; un
         if (value === undefined || value === null || value === "") continue;
         const parsed = parseDocument(stack, value, new Set());
         if ("reason" in parsed) uncheckable.push({ owner, attribute, reason: parsed.reason });
-        else documents.push({ owner, attribute, kind, via: parsed.via, statements: parsed.statements });
+        else documents.push({ owner, attribute, kind, via: parsed.via, statements: parsed.statements, literal: parsed.literal });
       }
     }
   }
   return { documents, uncheckable };
 }
 
-type Parsed = { statements: Statement[]; via?: string } | { reason: string };
+type Parsed = { statements: Statement[]; via?: string; literal?: Block } | { reason: string };
 
 function parseDocument(stack: Stack, value: unknown, seen: Set<string>): Parsed {
-  if (typeof value === "object" && value !== null) return { statements: jsonStatements(value as Block) };
+  if (typeof value === "object" && value !== null) return { statements: jsonStatements(value as Block), literal: value as Block };
   if (typeof value !== "string") return { reason: `is ${typeof value}, not a policy document` };
   const reference = DATA_REFERENCE.exec(value);
   if (reference) return dataDocument(stack, reference[1]!, seen);
   if (value.trimStart().startsWith("{")) {
     try {
-      return { statements: jsonStatements(JSON.parse(value) as Block) };
+      const literal = JSON.parse(value) as Block;
+      return { statements: jsonStatements(literal), literal };
     } catch {
       return { reason: "is not valid JSON" };
     }
