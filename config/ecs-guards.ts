@@ -1,5 +1,6 @@
 import { FARGATE_MAX_STOP_TIMEOUT_SECONDS, FARGATE_TASK_SIZES, fargateSizeProblem } from "../lib/ecs/fargate";
 import { isTimeZone, scheduleExpressionProblem } from "../lib/ecs/schedule-expression";
+import { DEFAULT_DEREGISTRATION_DELAY_SECONDS, drainProblems } from "../lib/load-balancer/draining";
 import { albKeepAliveProblem, NLB_TCP_IDLE_TIMEOUT, nlbKeepAliveProblem } from "../lib/load-balancer/idle-timeouts";
 import type { EcsServiceSettings, EcsSettings } from "./ecs";
 
@@ -22,9 +23,20 @@ export function maxTasks(service: Service): number {
   return Math.max(service.scaling.maxCapacity, ...service.scaling.schedules.map((s) => s.maxCapacity ?? 0));
 }
 
+/** The fewest tasks a service can be scaled to: its minimum, or a schedule's smaller minimum or maximum. */
+export function minTasks(service: Service): number {
+  const bounds = service.scaling.schedules.flatMap((s) => [s.minCapacity, s.maxCapacity]).filter((b) => b !== undefined);
+  return Math.min(service.scaling.minCapacity, ...bounds);
+}
+
 /** The most tasks during a deployment: maxTasks scaled by deploymentMaximumPercent. */
 export function peakTasks(service: Service): number {
   return Math.ceil((maxTasks(service) * service.deploymentMaximumPercent) / 100);
+}
+
+/** The service's deregistration delay: its own, or the default of its load balancer kind. */
+export function deregistrationDelaySeconds(service: Service): number {
+  return service.deregistrationDelaySeconds ?? DEFAULT_DEREGISTRATION_DELAY_SECONDS[service.loadBalancer];
 }
 
 export const imageSource: Guard = (name, s) => {
@@ -174,12 +186,6 @@ export const gracefulShutdown: Guard = (name, s) => {
       message: `${s.gracefulShutdownSeconds} is not less than stopTimeoutSeconds (${s.stopTimeoutSeconds}); ECS sends SIGKILL mid-drain and in-flight requests fail. Raise stopTimeoutSeconds above ${s.gracefulShutdownSeconds} (at most ${FARGATE_MAX_STOP_TIMEOUT_SECONDS}) or shorten the drain`,
     });
   }
-  if (s.deregistrationDelaySeconds < s.gracefulShutdownSeconds) {
-    problems.push({
-      path: at(name, "deregistrationDelaySeconds"),
-      message: `${s.deregistrationDelaySeconds} is shorter than gracefulShutdownSeconds (${s.gracefulShutdownSeconds}); the load balancer closes connections of a deregistered task before its requests finish (dropped requests on every deploy and scale-in). Raise it to at least ${s.gracefulShutdownSeconds}`,
-    });
-  }
   if (s.deploymentMaximumPercent <= s.deploymentMinimumHealthyPercent) {
     problems.push({
       path: at(name, "deploymentMaximumPercent"),
@@ -188,6 +194,17 @@ export const gracefulShutdown: Guard = (name, s) => {
   }
   return problems;
 };
+
+/** Lessons 1 and 8: deregistration, delay, SIGTERM and the drain in the order ECS runs them (lib/load-balancer/draining.ts). */
+export const draining: Guard = (name, s) =>
+  drainProblems({
+    kind: s.loadBalancer,
+    deregistrationDelaySeconds: deregistrationDelaySeconds(s),
+    connectionTermination: s.loadBalancer === "nlb" && (s.nlb?.connectionTermination ?? false),
+    gracefulShutdownSeconds: s.gracefulShutdownSeconds,
+    stopTimeoutSeconds: s.stopTimeoutSeconds,
+    keepAliveTimeoutSeconds: s.keepAliveTimeoutSeconds,
+  }).map((problem) => ({ path: at(name, problem.field), message: problem.message }));
 
 export const scaling: Guard = (name, s) => {
   const problems: EcsProblem[] = [];
@@ -262,6 +279,7 @@ const SERVICE_GUARDS: readonly Guard[] = [
   nlbListener,
   healthChecks,
   gracefulShutdown,
+  draining,
   scaling,
 ];
 
