@@ -45,7 +45,8 @@ export class ServiceAlarms extends Construct {
     const alb = props.loadBalancerKind === "alb";
     const lbNamespace = alb ? "AWS/ApplicationELB" : "AWS/NetworkELB";
     const target = { LoadBalancer: props.loadBalancerArnSuffix, TargetGroup: props.targetGroupArnSuffix };
-    const name = props.serviceName;
+    // Descriptions name the service by its plain resource name (serviceName may be a reference).
+    const name = props.resourceName;
     const alarm = (id: string, spec: Omit<MetricAlarmSpec, "alarmName" | "topicArn">) =>
       this.alarms.push(metricAlarm(this, id, { ...spec, alarmName: `${props.resourceName}-${id}`, topicArn: props.alarmTopicArn }));
 
@@ -93,7 +94,7 @@ export class ServiceAlarms extends Construct {
     if (alb) {
       const limit = props.target5xxPerMinute ?? 10;
       alarm("target-5xx", {
-        description: `${name}: more than ${limit} 5xx responses from the tasks per minute for 3 minutes (lesson 10). Check first: the application's logs in /ecs/<env>/${name}`,
+        description: `${name}: more than ${limit} 5xx responses from the tasks per minute for 3 minutes (lesson 10). Check first: the application's logs (/ecs/<env>/<service>)`,
         namespace: "AWS/ApplicationELB",
         metricName: "HTTPCode_Target_5XX_Count",
         statistic: "Sum",
@@ -126,7 +127,7 @@ export class ServiceAlarms extends Construct {
         datapointsToAlarm: 3,
       });
       alarm("tcp-elb-resets", {
-        description: `${name}: the NLB itself sent more than ${resets} TCP resets a minute in 3 of 5 minutes (lesson 1: "connection prematurely closed"). Check first: client pools keeping idle connections longer than the NLB TCP idle timeout (output ${name.replace(/-/g, "_")}_client_max_idle_seconds), nlb.connectionTermination resetting flows on deploys, targets turning unhealthy`,
+        description: `${name}: the NLB itself sent more than ${resets} TCP resets a minute in 3 of 5 minutes (lesson 1: "connection prematurely closed"). Check first: client pools keeping idle connections longer than the NLB TCP idle timeout (the stack's <service>_client_max_idle_seconds output), nlb.connectionTermination resetting flows on deploys, targets turning unhealthy`,
         namespace: "AWS/NetworkELB",
         metricName: "TCP_ELB_Reset_Count",
         statistic: "Sum",
