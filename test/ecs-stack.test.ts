@@ -508,6 +508,21 @@ ecs:
   });
 });
 
+describe("the NLB construct refuses a drain that resets clients, whatever the config layer let through", () => {
+  it.each([
+    [15, false, "deregistrationDelaySeconds (15) must be at least 120"],
+    [120, true, "deregistrationDelaySeconds (120) must exceed keepAliveTimeoutSeconds (300) with connectionTermination"],
+  ])("delay %s, connection termination %s", (delay, termination, message) => {
+    const environment = structuredClone(fixtureEnvironment("prod"));
+    const ingest = environment.ecs!.services.ingest!;
+    ingest.deregistrationDelaySeconds = delay;
+    ingest.nlb!.connectionTermination = termination;
+    const app = Testing.app() as App;
+    const network = new NetworkStack(app, { environment });
+    expect(() => new EcsStack(app, { environment, network: network.outputs })).toThrow(`prod-ecs/ingest-nlb: ${message}`);
+  });
+});
+
 describe("scenarios beyond the shipped files", () => {
   // Internal ALB without a topic, an external image with SSM secrets under a customer key, an
   // internet-facing TLS NLB with PROXY v2 and a separate health-check port, in and out of production.
