@@ -1,8 +1,9 @@
 import { FARGATE_MAX_STOP_TIMEOUT_SECONDS, FARGATE_TASK_SIZES, fargateSizeProblem } from "../lib/ecs/fargate";
 import { isTimeZone, scheduleExpressionProblem } from "../lib/ecs/schedule-expression";
-import { DEFAULT_DEREGISTRATION_DELAY_SECONDS, drainProblems } from "../lib/load-balancer/draining";
+import { drainProblems } from "../lib/load-balancer/draining";
 import { albKeepAliveProblem, NLB_TCP_IDLE_TIMEOUT, nlbKeepAliveProblem } from "../lib/load-balancer/idle-timeouts";
 import type { EcsServiceSettings, EcsSettings } from "./ecs";
+import { deregistrationDelaySeconds } from "./ecs-derived";
 
 // Cross-field guards of the `ecs:` section. Each is a pure function from settings to problems
 // (path relative to `ecs`, message saying both values, what would go wrong, and the fix), so the
@@ -23,20 +24,9 @@ export function maxTasks(service: Service): number {
   return Math.max(service.scaling.maxCapacity, ...service.scaling.schedules.map((s) => s.maxCapacity ?? 0));
 }
 
-/** The fewest tasks a service can be scaled to: its minimum, or a schedule's smaller minimum or maximum. */
-export function minTasks(service: Service): number {
-  const bounds = service.scaling.schedules.flatMap((s) => [s.minCapacity, s.maxCapacity]).filter((b) => b !== undefined);
-  return Math.min(service.scaling.minCapacity, ...bounds);
-}
-
 /** The most tasks during a deployment: maxTasks scaled by deploymentMaximumPercent. */
 export function peakTasks(service: Service): number {
   return Math.ceil((maxTasks(service) * service.deploymentMaximumPercent) / 100);
-}
-
-/** The service's deregistration delay: its own, or the default of its load balancer kind. */
-export function deregistrationDelaySeconds(service: Service): number {
-  return service.deregistrationDelaySeconds ?? DEFAULT_DEREGISTRATION_DELAY_SECONDS[service.loadBalancer];
 }
 
 export const imageSource: Guard = (name, s) => {

@@ -1,7 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { EcsServiceSettings, EcsSettings } from "../config/ecs";
-import { deregistrationDelaySeconds, minTasks } from "../config/ecs-guards";
+import { deregistrationDelaySeconds, minTasks } from "../config/ecs-derived";
 import { EcsCluster } from "../lib/ecs/ecs-cluster";
 import { EcsKey } from "../lib/ecs/ecs-key";
 import { FargateService } from "../lib/ecs/fargate-service";
