@@ -7,8 +7,10 @@ import {
   fargateSpotProblem,
 } from "../lib/ecs/fargate";
 import { isTimeZone, scheduleExpressionProblem } from "../lib/ecs/schedule-expression";
+import { drainProblems } from "../lib/load-balancer/draining";
 import { albKeepAliveProblem, NLB_TCP_IDLE_TIMEOUT, nlbKeepAliveProblem } from "../lib/load-balancer/idle-timeouts";
 import type { EcsServiceSettings, EcsSettings } from "./ecs";
+import { deregistrationDelaySeconds } from "./ecs-derived";
 
 // Cross-field guards of the `ecs:` section. Each is a pure function from settings to problems
 // (path relative to `ecs`, message saying both values, what would go wrong, and the fix), so the
@@ -196,12 +198,6 @@ export const gracefulShutdown: Guard = (name, s) => {
       message: `${s.gracefulShutdownSeconds} is not less than stopTimeoutSeconds (${s.stopTimeoutSeconds}); ECS sends SIGKILL mid-drain and in-flight requests fail. Raise stopTimeoutSeconds above ${s.gracefulShutdownSeconds} (at most ${FARGATE_MAX_STOP_TIMEOUT_SECONDS}) or shorten the drain`,
     });
   }
-  if (s.deregistrationDelaySeconds < s.gracefulShutdownSeconds) {
-    problems.push({
-      path: at(name, "deregistrationDelaySeconds"),
-      message: `${s.deregistrationDelaySeconds} is shorter than gracefulShutdownSeconds (${s.gracefulShutdownSeconds}); the load balancer closes connections of a deregistered task before its requests finish (dropped requests on every deploy and scale-in). Raise it to at least ${s.gracefulShutdownSeconds}`,
-    });
-  }
   if (s.deploymentMaximumPercent <= s.deploymentMinimumHealthyPercent) {
     problems.push({
       path: at(name, "deploymentMaximumPercent"),
@@ -210,6 +206,17 @@ export const gracefulShutdown: Guard = (name, s) => {
   }
   return problems;
 };
+
+/** Lessons 1 and 8: deregistration, delay, SIGTERM and the drain in the order ECS runs them (lib/load-balancer/draining.ts). */
+export const draining: Guard = (name, s) =>
+  drainProblems({
+    kind: s.loadBalancer,
+    deregistrationDelaySeconds: deregistrationDelaySeconds(s),
+    connectionTermination: s.loadBalancer === "nlb" && (s.nlb?.connectionTermination ?? false),
+    gracefulShutdownSeconds: s.gracefulShutdownSeconds,
+    stopTimeoutSeconds: s.stopTimeoutSeconds,
+    keepAliveTimeoutSeconds: s.keepAliveTimeoutSeconds,
+  }).map((problem) => ({ path: at(name, problem.field), message: problem.message }));
 
 export const scaling: Guard = (name, s) => {
   const problems: EcsProblem[] = [];
@@ -291,6 +298,7 @@ const SERVICE_GUARDS: readonly Guard[] = [
   nlbListener,
   healthChecks,
   gracefulShutdown,
+  draining,
   scaling,
 ];
 

@@ -240,6 +240,12 @@ const nlbSection = z
         "Targets see the client's IP as source (off, they see the NLB's). The service still admits only the NLB's security group. @default true",
       ),
     proxyProtocolV2: z.boolean().default(false).describe("Send a PROXY v2 header (the server must parse it). @default false"),
+    connectionTermination: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Reset the flows still open when the deregistration delay ends, before the task gets SIGTERM (lesson 1: pooled clients see resets). Off, the task closes its connections itself after SIGTERM. On requires deregistrationDelaySeconds above keepAliveTimeoutSeconds. @default false",
+      ),
   })
   .describe("The service's own Network Load Balancer (nlb services only).");
 
@@ -284,9 +290,9 @@ const serviceSection = z
         `Seconds ECS waits after SIGTERM before SIGKILL; Fargate allows at most ${FARGATE_MAX_STOP_TIMEOUT_SECONDS}. Must exceed gracefulShutdownSeconds. @default 30`,
       ),
     deregistrationDelaySeconds: int(0, 3600)
-      .default(30)
+      .optional()
       .describe(
-        "Seconds the load balancer lets in-flight requests finish after a task leaves the target group; at least gracefulShutdownSeconds. @default 30",
+        "Seconds between the task leaving the target group and SIGTERM. ALB (and NLB with connectionTermination): in-flight requests must finish within it, so at least gracefulShutdownSeconds; NLB: at least 120 (new flows may still arrive until then). @default 30 for alb, 120 for nlb",
       ),
     healthCheckGracePeriodSeconds: int(0, 2147483647)
       .default(60)

@@ -1,6 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { EcsServiceSettings, EcsSettings } from "../config/ecs";
+import { deregistrationDelaySeconds, minTasks } from "../config/ecs-derived";
 import { EcsCluster } from "../lib/ecs/ecs-cluster";
 import { EcsKey } from "../lib/ecs/ecs-key";
 import { FargateService } from "../lib/ecs/fargate-service";
@@ -8,6 +9,7 @@ import { ImageRepository } from "../lib/ecs/image-repository";
 import { ServiceAlarms } from "../lib/ecs/service-alarms";
 import { ServiceScaling } from "../lib/ecs/service-scaling";
 import { ServiceTaskDefinition } from "../lib/ecs/service-task-definition";
+import { SharedAlbAlarms } from "../lib/ecs/shared-alb-alarms";
 import { justify } from "../lib/justify";
 import { AccessLogBucket } from "../lib/load-balancer/access-log-bucket";
 import { AlbServiceTarget } from "../lib/load-balancer/alb-service-target";
@@ -83,6 +85,11 @@ export class EcsStack extends EnvironmentStack {
         accessLogBucketName: logs.bucketName,
         accessLogBucketPolicy: logs.storage.policy,
         production,
+      });
+      new SharedAlbAlarms(this, "alb-alarms", {
+        resourceName: `${prefix}-alb`,
+        loadBalancerArnSuffix: this.alb.loadBalancer.arnSuffix,
+        alarmTopicArn: ecs.alarmTopicArn,
       });
       if (ecs.alb.rateLimit) {
         new RateLimitWebAcl(this, "rate-limit", {
@@ -166,7 +173,7 @@ export class EcsStack extends EnvironmentStack {
         vpcId: network.vpcId,
         containerPort: s.containerPort,
         healthCheck,
-        deregistrationDelaySeconds: s.deregistrationDelaySeconds,
+        deregistrationDelaySeconds: deregistrationDelaySeconds(s),
         priority: routing.priority,
         hosts: routing.hosts,
         paths: routing.paths,
@@ -190,7 +197,8 @@ export class EcsStack extends EnvironmentStack {
         proxyProtocolV2: nlb.proxyProtocolV2,
         containerPort: s.containerPort,
         healthCheck,
-        deregistrationDelaySeconds: s.deregistrationDelaySeconds,
+        deregistrationDelaySeconds: deregistrationDelaySeconds(s),
+        connectionTermination: nlb.connectionTermination,
         keepAliveTimeoutSeconds: s.keepAliveTimeoutSeconds,
         production,
       });
@@ -241,6 +249,8 @@ export class EcsStack extends EnvironmentStack {
       loadBalancerArnSuffix: target.loadBalancerArnSuffix,
       targetGroupArnSuffix: target.targetGroup.arnSuffix,
       alarmTopicArn: ecs.alarmTopicArn,
+      // A service that schedules or a minimum of 0 take to zero tasks has no healthy target by plan.
+      alwaysRunning: minTasks(s) > 0,
     });
 
     const output = name.replace(/-/g, "_");

@@ -117,6 +117,32 @@ const cases: [string, Env, string[]][] = [
     ],
   ],
   [
+    "NLB deregistration delay shorter than the time new flows may still arrive (prod ingest had 15)",
+    edit((_, __, i) => (i.deregistrationDelaySeconds = 15)),
+    [
+      `${S}.ingest.deregistrationDelaySeconds: 15 is shorter than the 120 s during which an NLB may still open new flows to a deregistered target (AWS recommends at least 120); SIGTERM would arrive while clients still connect, and a server that stopped accepting refuses them. Raise it to at least 120`,
+    ],
+  ],
+  [
+    "NLB connection termination that resets idle pooled connections",
+    edit((_, __, i) => ((i.nlb as Record<string, unknown>).connectionTermination = true)),
+    [
+      `${S}.ingest.deregistrationDelaySeconds: 120 is not longer than keepAliveTimeoutSeconds (300) while nlb.connectionTermination is on: the NLB resets every flow still open when the delay ends, before the application gets SIGTERM, so pooled client connections die while idle and the next request on them fails ("connection prematurely closed", lesson 1). Raise it above 300 so the server closes idle connections first (clients must also cap connection lifetime below it), or turn connectionTermination off and close connections after SIGTERM`,
+    ],
+  ],
+  [
+    "the old prod ingest drain: connection termination after 15 s",
+    edit((_, __, i) => {
+      i.deregistrationDelaySeconds = 5;
+      (i.nlb as Record<string, unknown>).connectionTermination = true;
+    }),
+    [
+      `${S}.ingest.deregistrationDelaySeconds: 5 is shorter than gracefulShutdownSeconds (10); the load balancer closes connections of a deregistered task before its requests finish (dropped requests on every deploy and scale-in). Raise it to at least 10`,
+      `${S}.ingest.deregistrationDelaySeconds: 5 is shorter than the 120 s during which an NLB may still open new flows to a deregistered target (AWS recommends at least 120); SIGTERM would arrive while clients still connect, and a server that stopped accepting refuses them. Raise it to at least 120`,
+      `${S}.ingest.deregistrationDelaySeconds: 5 is not longer than keepAliveTimeoutSeconds (300) while nlb.connectionTermination is on: the NLB resets every flow still open when the delay ends, before the application gets SIGTERM, so pooled client connections die while idle and the next request on them fails ("connection prematurely closed", lesson 1). Raise it above 300 so the server closes idle connections first (clients must also cap connection lifetime below it), or turn connectionTermination off and close connections after SIGTERM`,
+    ],
+  ],
+  [
     "health-check timeout not below the interval",
     edit((_, a) => (a.targetHealthCheck = { intervalSeconds: 10, timeoutSeconds: 10 })),
     [
@@ -351,6 +377,20 @@ describe("ecs config guards", () => {
 
   it.each(cases)("%s", (_, env, expected) => {
     expect(problemLines(env)).toEqual(expected);
+  });
+
+  it("an NLB service drains without connection termination and a 120 s delay unless told otherwise; the old behaviour stays available", () => {
+    // The base ingest sets neither: the defaults pass the draining guard.
+    expect(problemLines(valid())).toEqual([]);
+    const terminating = edit((_, __, i) => {
+      i.deregistrationDelaySeconds = 330;
+      (i.nlb as Record<string, unknown>).connectionTermination = true;
+    });
+    expect(problemLines(terminating)).toEqual([]);
+    // An ALB service keeps its 30 s default, which a 31 s drain exceeds.
+    expect(problemLines(edit((_, a) => Object.assign(a, { gracefulShutdownSeconds: 31, stopTimeoutSeconds: 40 })))).toEqual([
+      `${S}.api.deregistrationDelaySeconds: 30 is shorter than gracefulShutdownSeconds (31); the load balancer closes connections of a deregistered task before its requests finish (dropped requests on every deploy and scale-in). Raise it to at least 31`,
+    ]);
   });
 
   it("reports every problem of several services at once", () => {

@@ -247,15 +247,52 @@ describe("ALB service (prod api)", () => {
     expect(prod.terraform.output?.api_client_max_idle_seconds?.value).toBe(55);
   });
 
-  it("alarms on CPU, memory, unhealthy targets and 5xx to the configured topic", () => {
+  it("alarms on CPU, memory, unhealthy and no healthy targets, target 5xx and connection errors to the configured topic", () => {
     const alarms = Object.entries(resources(prod, "aws_cloudwatch_metric_alarm")).filter(([k]) => k.startsWith("api-"));
     expect(alarms.map(([, a]) => a.metric_name).sort()).toEqual([
       "CPUUtilization",
       "HTTPCode_Target_5XX_Count",
+      "HealthyHostCount",
       "MemoryUtilization",
+      "TargetConnectionErrorCount",
       "UnHealthyHostCount",
     ]);
     for (const [, alarm] of alarms) expect(alarm.alarm_actions).toEqual(["arn:aws:sns:eu-west-1:111122223333:platform-alarms"]);
+    const targetGroup = {
+      LoadBalancer: "${aws_lb.alb_load-balancer_01CCC475.arn_suffix}",
+      TargetGroup: "${aws_lb_target_group.api-alb-target_target-group_20820475.arn_suffix}",
+    };
+    expect(named(prod, "aws_cloudwatch_metric_alarm", "api-alarms_no-healthy-targets")).toMatchObject({
+      namespace: "AWS/ApplicationELB",
+      statistic: "Maximum",
+      comparison_operator: "LessThanThreshold",
+      threshold: 1,
+      treat_missing_data: "breaching",
+      dimensions: targetGroup,
+    });
+    expect(named(prod, "aws_cloudwatch_metric_alarm", "api-alarms_target-connection-errors")).toMatchObject({
+      statistic: "Sum",
+      dimensions: targetGroup,
+      treat_missing_data: "notBreaching",
+    });
+  });
+
+  it("alarms once per ALB on the 5xx and the 502s the load balancer generates itself (lesson 1), by LoadBalancer", () => {
+    const alarms = Object.entries(resources(prod, "aws_cloudwatch_metric_alarm")).filter(([k]) => k.startsWith("alb-alarms_"));
+    expect(alarms.map(([, a]) => [a.alarm_name, a.namespace, a.metric_name, a.statistic])).toEqual([
+      ["prod-alb-elb-502", "AWS/ApplicationELB", "HTTPCode_ELB_502_Count", "Sum"],
+      ["prod-alb-elb-5xx", "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum"],
+    ]);
+    for (const [, alarm] of alarms) {
+      expect(alarm.dimensions).toEqual({ LoadBalancer: "${aws_lb.alb_load-balancer_01CCC475.arn_suffix}" });
+      expect(alarm.alarm_actions).toEqual(["arn:aws:sns:eu-west-1:111122223333:platform-alarms"]);
+    }
+    expect(named(prod, "aws_cloudwatch_metric_alarm", "alb-alarms_elb-502")).toMatchObject({
+      threshold: 1,
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+      evaluation_periods: 5,
+      datapoints_to_alarm: 3,
+    });
   });
 });
 
@@ -270,17 +307,44 @@ describe("NLB service (prod ingest)", () => {
     });
   });
 
-  it("listens on TCP with the configured idle timeout and forwards to a TCP target group that terminates connections", () => {
+  it("listens on TCP with the configured idle timeout and forwards to a TCP target group that leaves open flows to the task (lesson 1)", () => {
     expect(named(prod, "aws_lb_listener", "ingest-nlb_")).toMatchObject({ port: 9000, protocol: "TCP", tcp_idle_timeout_seconds: 350 });
     expect(named(prod, "aws_lb_target_group", "ingest-nlb_")).toMatchObject({
       target_type: "ip",
       protocol: "TCP",
-      connection_termination: true,
+      // No reset when the delay ends: the flows are still open at SIGTERM, for the task to close.
+      connection_termination: false,
       preserve_client_ip: "true",
       proxy_protocol_v2: false,
-      deregistration_delay: "15",
+      deregistration_delay: "120",
       health_check: { protocol: "TCP", interval: 10, timeout: 5 },
     });
+  });
+
+  it("alarms on the TCP resets of the tasks and of the NLB itself, by LoadBalancer, and on no healthy target", () => {
+    const nlb = { LoadBalancer: "${aws_lb.ingest-nlb_load-balancer_E7F7296D.arn_suffix}" };
+    const alarms = Object.entries(resources(prod, "aws_cloudwatch_metric_alarm")).filter(([k]) => k.startsWith("ingest-"));
+    const byMetric = Object.fromEntries(alarms.map(([, a]) => [a.metric_name as string, a]));
+    for (const metric of ["TCP_Target_Reset_Count", "TCP_ELB_Reset_Count"]) {
+      expect(byMetric[metric]).toMatchObject({
+        namespace: "AWS/NetworkELB",
+        statistic: "Sum",
+        dimensions: nlb,
+        threshold: 10,
+        evaluation_periods: 5,
+        datapoints_to_alarm: 3,
+      });
+    }
+    expect(byMetric.HealthyHostCount).toMatchObject({
+      namespace: "AWS/NetworkELB",
+      comparison_operator: "LessThanThreshold",
+      treat_missing_data: "breaching",
+      dimensions: {
+        ...nlb,
+        TargetGroup: expect.stringMatching(/^\$\{aws_lb_target_group\.ingest-nlb_target_target-group_\w+\.arn_suffix\}$/),
+      },
+    });
+    expect(Object.keys(byMetric)).not.toContain("TargetConnectionErrorCount");
   });
 
   it("admits clients from the configured CIDRs on the listener port, and the service only from the NLB", () => {
@@ -299,6 +363,71 @@ describe("NLB service (prod ingest)", () => {
     expect(alarms.map(([, a]) => [a.namespace, a.metric_name])).toContainEqual(["AWS/NetworkELB", "UnHealthyHostCount"]);
     expect(alarms.map(([, a]) => a.metric_name)).not.toContain("HTTPCode_Target_5XX_Count");
     expect(prod.terraform.output?.ingest_client_max_idle_seconds?.value).toBe(295);
+  });
+});
+
+describe("alarms, any shipped scenario", () => {
+  it.each(FIXTURE_ENVIRONMENTS)("%s: every alarm says which lesson it watches and what to check first", (name) => {
+    const alarms = Object.values(resources(synthesized[name]!, "aws_cloudwatch_metric_alarm"));
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) expect(alarm.alarm_description).toMatch(/^[\w-]+: .*\(lessons? \d[^)]*\).*\. Check first: /);
+  });
+
+  it("dev: a service that schedules take to zero tasks at night gets no no-healthy-targets alarm (it would fire every night)", () => {
+    const metrics = Object.values(resources(dev, "aws_cloudwatch_metric_alarm")).map((a) => a.metric_name);
+    expect(metrics).toContain("UnHealthyHostCount");
+    expect(metrics).not.toContain("HealthyHostCount");
+  });
+});
+
+describe("target groups that can be replaced in one apply (containerPort edited)", () => {
+  // port, protocol and target_type force a new target group (provider: internal/service/elbv2/target_group.go).
+  const environment = fixtureEnvironment("prod");
+  const edited = structuredClone(environment);
+  edited.ecs!.services.api!.containerPort = 8081;
+  edited.ecs!.services.ingest!.containerPort = 9001;
+  const after = stackOf(synthEnvironment(edited), "ecs");
+  const groups = (stack: SynthesizedStack) => resources(stack, "aws_lb_target_group");
+
+  it("creates the new group before destroying the old one, under a name that changed with the port", () => {
+    const before = groups(prod);
+    const next = groups(after);
+    // Same Terraform addresses: the change is a replacement of each group, not a move.
+    expect(Object.keys(next)).toEqual(Object.keys(before));
+    for (const [key, group] of Object.entries(before)) {
+      expect(group.lifecycle).toEqual({ create_before_destroy: true });
+      expect(next[key]!.lifecycle).toEqual({ create_before_destroy: true });
+      expect(group.name).toMatch(/^prod-(api|ingest)-[0-9a-f]{6}$/);
+      expect((group.name as string).length).toBeLessThanOrEqual(32);
+      expect(next[key]!.name).not.toBe(group.name);
+      expect(next[key]!.port).toBe((group.port as number) + 1);
+    }
+  });
+
+  it("names are unique per group, and unchanged when nothing that forces a replacement changed", () => {
+    const names = Object.values(groups(prod)).map((g) => g.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(Object.values(groups(stackOf(synthEnvironment(fixtureEnvironment("prod")), "ecs"))).map((g) => g.name)).toEqual(names);
+  });
+
+  it("the listener rule, the NLB listener and the ECS services follow the group by ARN, after the listener (rule) exists", () => {
+    for (const stack of [prod, after]) {
+      const [[apiKey]] = Object.entries(groups(stack)).filter(([k]) => k.startsWith("api-"));
+      const [[ingestKey]] = Object.entries(groups(stack)).filter(([k]) => k.startsWith("ingest-"));
+      const apiArn = `\${aws_lb_target_group.${apiKey}.arn}`;
+      const ingestArn = `\${aws_lb_target_group.${ingestKey}.arn}`;
+      expect(named(stack, "aws_lb_listener_rule", "api-alb-target_").action).toEqual([{ type: "forward", target_group_arn: apiArn }]);
+      expect((named(stack, "aws_lb_listener", "ingest-nlb_").default_action as Body[])[0]).toMatchObject({ target_group_arn: ingestArn });
+      const api = named(stack, "aws_ecs_service", "api-service_");
+      const ingest = named(stack, "aws_ecs_service", "ingest-service_");
+      expect(api.load_balancer).toEqual([
+        { target_group_arn: apiArn, container_name: "api", container_port: stack === prod ? 8080 : 8081 },
+      ]);
+      expect(ingest.load_balancer).toEqual([
+        { target_group_arn: ingestArn, container_name: "ingest", container_port: stack === prod ? 9000 : 9001 },
+      ]);
+      expect(api.depends_on).toContain(`aws_lb_listener_rule.${Object.keys(resources(stack, "aws_lb_listener_rule"))[0]}`);
+    }
   });
 });
 
@@ -378,6 +507,21 @@ ecs:
   });
 });
 
+describe("the NLB construct refuses a drain that resets clients, whatever the config layer let through", () => {
+  it.each([
+    [15, false, "deregistrationDelaySeconds (15) must be at least 120"],
+    [120, true, "deregistrationDelaySeconds (120) must exceed keepAliveTimeoutSeconds (300) with connectionTermination"],
+  ])("delay %s, connection termination %s", (delay, termination, message) => {
+    const environment = structuredClone(fixtureEnvironment("prod"));
+    const ingest = environment.ecs!.services.ingest!;
+    ingest.deregistrationDelaySeconds = delay;
+    ingest.nlb!.connectionTermination = termination;
+    const app = Testing.app() as App;
+    const network = new NetworkStack(app, { environment });
+    expect(() => new EcsStack(app, { environment, network: network.outputs })).toThrow(`prod-ecs/ingest-nlb: ${message}`);
+  });
+});
+
 describe("scenarios beyond the shipped files", () => {
   // Internal ALB without a topic, an external image with SSM secrets under a customer key, an
   // internet-facing TLS NLB with PROXY v2 and a separate health-check port, in and out of production.
@@ -416,7 +560,6 @@ ecs:
       keepAliveTimeoutSeconds: 120
       gracefulShutdownSeconds: 30
       stopTimeoutSeconds: 45
-      deregistrationDelaySeconds: 30
       targetHealthCheck: { protocol: HTTP, path: /health, port: 7001 }
       nlb: { internal: false, port: 443, protocol: TLS, certificateArn: "arn:aws:acm:us-east-2:111122223333:certificate/abc-123", ingressCidrs: [0.0.0.0/0], proxyProtocolV2: true, preserveClientIp: false }
       scaling: { maxCapacity: 4, cpu: { target: 50 } }

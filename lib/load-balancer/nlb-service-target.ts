@@ -5,6 +5,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { Construct } from "constructs";
 import { justify } from "../justify";
 import { assertProps } from "../validation";
+import { NLB_NEW_FLOWS_STOP_SECONDS } from "./draining";
 import { clientMaxIdleSeconds, NLB_TCP_IDLE_TIMEOUT, nlbKeepAliveProblem } from "./idle-timeouts";
 import { elbName } from "./names";
 import { type ServiceTarget, ServiceTargetGroup, type TargetHealthCheck } from "./service-target";
@@ -28,7 +29,13 @@ export interface NlbServiceTargetProps {
   readonly proxyProtocolV2: boolean;
   readonly containerPort: number;
   readonly healthCheck: TargetHealthCheck;
+  /** At least NLB_NEW_FLOWS_STOP_SECONDS: the NLB may open new flows to a deregistered target until then. */
   readonly deregistrationDelaySeconds: number;
+  /**
+   * Reset the flows still open when the deregistration delay ends (before the task gets SIGTERM).
+   * @default false - the task closes its connections itself after SIGTERM (lesson 1)
+   */
+  readonly connectionTermination?: boolean;
   /** The server's keep-alive timeout; must be below the NLB TCP idle timeout (lesson 1). */
   readonly keepAliveTimeoutSeconds: number;
   /** Production: deletion protection. */
@@ -38,7 +45,8 @@ export interface NlbServiceTargetProps {
 /**
  * A service's own NLB: flows pass through to the tasks (lesson 5). Its security group is attached at
  * creation because an NLB created without one can never get one; the listener's TCP idle timeout is
- * explicit, cross-zone is explicit, and connections end when a target finishes deregistering.
+ * explicit, cross-zone is explicit, and a deregistered task's flows stay open for the task to close
+ * after SIGTERM (the NLB resets them only with connectionTermination, lib/load-balancer/draining.ts).
  */
 export class NlbServiceTarget extends Construct implements ServiceTarget {
   readonly kind = "nlb" as const;
@@ -55,7 +63,14 @@ export class NlbServiceTarget extends Construct implements ServiceTarget {
   constructor(scope: Construct, id: string, props: NlbServiceTargetProps) {
     super(scope, id);
     const keepAliveProblem = nlbKeepAliveProblem(props.keepAliveTimeoutSeconds, props.tcpIdleTimeoutSeconds);
+    const connectionTermination = props.connectionTermination ?? false;
+    const delay = props.deregistrationDelaySeconds;
     assertProps(this, [
+      delay < NLB_NEW_FLOWS_STOP_SECONDS &&
+        `deregistrationDelaySeconds (${delay}) must be at least ${NLB_NEW_FLOWS_STOP_SECONDS}: the NLB may still open new flows to a deregistered task until then, and SIGTERM comes when the delay ends`,
+      connectionTermination &&
+        delay <= props.keepAliveTimeoutSeconds &&
+        `deregistrationDelaySeconds (${delay}) must exceed keepAliveTimeoutSeconds (${props.keepAliveTimeoutSeconds}) with connectionTermination, or the NLB resets idle pooled client connections (lesson 1)`,
       keepAliveProblem && `keepAliveTimeoutSeconds (${props.keepAliveTimeoutSeconds}) ${keepAliveProblem}`,
       (props.tcpIdleTimeoutSeconds < NLB_TCP_IDLE_TIMEOUT.minSeconds || props.tcpIdleTimeoutSeconds > NLB_TCP_IDLE_TIMEOUT.maxSeconds) &&
         `tcpIdleTimeoutSeconds (${props.tcpIdleTimeoutSeconds}) must be between ${NLB_TCP_IDLE_TIMEOUT.minSeconds} and ${NLB_TCP_IDLE_TIMEOUT.maxSeconds}`,
@@ -104,6 +119,7 @@ export class NlbServiceTarget extends Construct implements ServiceTarget {
       deregistrationDelaySeconds: props.deregistrationDelaySeconds,
       preserveClientIp: props.preserveClientIp,
       proxyProtocolV2: props.proxyProtocolV2,
+      connectionTermination,
     }).targetGroup;
     this.listener = new LbListener(this, "listener", {
       loadBalancerArn: this.loadBalancer.arn,

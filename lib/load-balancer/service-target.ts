@@ -3,6 +3,7 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { justify } from "../justify";
 import { assertProps } from "../validation";
+import { targetGroupName } from "./names";
 
 /** What a Fargate service needs from the load balancer in front of it, whichever kind it is (lesson 5). */
 export interface ServiceTarget {
@@ -35,7 +36,7 @@ export interface TargetHealthCheck {
 }
 
 export interface ServiceTargetGroupProps {
-  /** Target group name, at most 32 characters. */
+  /** Base of the target group name; a hash of the arguments that force a replacement is appended (at most 32 characters in all). */
   readonly name: string;
   readonly vpcId: string;
   readonly protocol: "HTTP" | "TCP";
@@ -46,12 +47,20 @@ export interface ServiceTargetGroupProps {
   readonly preserveClientIp?: boolean;
   /** NLB only: send a PROXY v2 header. */
   readonly proxyProtocolV2?: boolean;
+  /**
+   * NLB only: reset the flows still open when the deregistration delay ends. That is before ECS sends
+   * SIGTERM, so the application never gets to close them itself (docs/alb-vs-nlb.md, Draining).
+   * @default false - flows stay open until the application closes them after SIGTERM
+   */
+  readonly connectionTermination?: boolean;
 }
 
 /**
  * The part both load-balancer kinds share: an IP target group (Fargate tasks register by IP) with an
  * explicit health check whose timeout is below its interval, and the deregistration delay that lets
- * in-flight requests finish (lesson 8). The NLB additionally closes connections when it ends.
+ * in-flight requests finish (lesson 8). Its name changes with every argument that forces a replacement,
+ * and the new group is created before the old one is destroyed: the listener (rule) and the ECS service
+ * switch to it by ARN in the same apply, then the old group is deleted.
  */
 export class ServiceTargetGroup extends Construct {
   readonly targetGroup: LbTargetGroup;
@@ -61,13 +70,14 @@ export class ServiceTargetGroup extends Construct {
     const hc = props.healthCheck;
     const nlb = props.protocol === "TCP";
     assertProps(this, [
-      props.name.length > 32 && `name "${props.name}" is longer than the 32 characters AWS allows for a target group`,
+      !/^[0-9A-Za-z](?:[0-9A-Za-z-]*[0-9A-Za-z])?$/.test(props.name) &&
+        `name "${props.name}" must be letters, digits and hyphens, not starting or ending with a hyphen (AWS target group names)`,
       hc.timeoutSeconds >= hc.intervalSeconds &&
         `healthCheck.timeoutSeconds (${hc.timeoutSeconds}) must be less than intervalSeconds (${hc.intervalSeconds}), or checks overlap`,
       !nlb && hc.protocol === "TCP" && "healthCheck.protocol TCP is for NLB target groups; an ALB checks over HTTP",
     ]);
     this.targetGroup = new LbTargetGroup(this, "target-group", {
-      name: props.name,
+      name: targetGroupName(props.name, { protocol: props.protocol, port: props.port, targetType: "ip" }),
       vpcId: props.vpcId,
       targetType: "ip",
       protocol: props.protocol,
@@ -75,8 +85,8 @@ export class ServiceTargetGroup extends Construct {
       deregistrationDelay: String(props.deregistrationDelaySeconds),
       ...(nlb
         ? {
-            // The NLB keeps flows to a deregistered target open until they end; close them after the delay instead.
-            connectionTermination: true,
+            // Explicit either way: on, the NLB resets open flows when the delay ends, before the app's SIGTERM.
+            connectionTermination: props.connectionTermination ?? false,
             preserveClientIp: String(props.preserveClientIp ?? true),
             proxyProtocolV2: props.proxyProtocolV2 ?? false,
           }
@@ -91,6 +101,8 @@ export class ServiceTargetGroup extends Construct {
         healthyThreshold: hc.healthyThreshold,
         unhealthyThreshold: hc.unhealthyThreshold,
       },
+      // A changed port or protocol replaces the group: create the new one (new name) before deleting the old.
+      lifecycle: { createBeforeDestroy: true },
     });
     if (!nlb) {
       justify(

@@ -32,7 +32,6 @@ export function scaledEnvironmentYaml(index: number, services: number): string {
       "      gracefulShutdownSeconds: 10",
       ...(nlb
         ? [
-            "      deregistrationDelaySeconds: 15",
             "      targetHealthCheck: { protocol: TCP, intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 3 }",
             `      nlb: { port: 9000, ingressCidrs: [10.${index}.0.0/16] }`,
           ]

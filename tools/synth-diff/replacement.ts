@@ -241,6 +241,7 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementEntry>> = {
   },
   aws_lb_target_group: {
     triggers: ["name", "name_prefix", "port", "protocol", "protocol_version", "target_type", "vpc_id", "ip_address_type"],
+    note: "the new group is created first (create_before_destroy, under a name hashed from these arguments), the listener (rule) and the ECS service switch to it in the same apply, then the old one goes; until the new group's first task is healthy the listener forwards to an empty group",
     source: source("internal/service/elbv2/target_group.go"),
     verified: true,
   },

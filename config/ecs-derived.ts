@@ -1,0 +1,15 @@
+import { DEFAULT_DEREGISTRATION_DELAY_SECONDS } from "../lib/load-balancer/draining";
+import type { EcsServiceSettings } from "./ecs";
+
+// Values of a service that follow from several of its settings; the guards and the ecs stack read them here.
+
+/** The service's deregistration delay: its own, or the default of its load balancer kind. */
+export function deregistrationDelaySeconds(service: EcsServiceSettings): number {
+  return service.deregistrationDelaySeconds ?? DEFAULT_DEREGISTRATION_DELAY_SECONDS[service.loadBalancer];
+}
+
+/** The fewest tasks a service can be scaled to: its minimum, or a schedule's smaller minimum or maximum. */
+export function minTasks(service: EcsServiceSettings): number {
+  const bounds = service.scaling.schedules.flatMap((s) => [s.minCapacity, s.maxCapacity]).filter((b) => b !== undefined);
+  return Math.min(service.scaling.minCapacity, ...bounds);
+}
