@@ -14,9 +14,10 @@ const valid = () => ({
       kubeProxy: "v1.34.1-eksbuild.2",
       podIdentityAgent: "v1.3.9-eksbuild.3",
     },
+    amiReleaseVersion: "1.34.9-20260714",
     systemNodeGroup: { instanceTypes: ["m6i.large"], minSize: 2, maxSize: 3, desiredSize: 2 },
     managedSpotNodeGroups: [
-      { name: "spot", instanceTypes: ["m5.large", "m5a.large", "m6i.large"], minSize: 0, maxSize: 5, desiredSize: 1 },
+      { name: "spot", instanceTypes: ["m5.large", "m5a.large", "m6i.large"], minSize: 0, maxSize: 5, desiredSize: 1, tainted: false },
     ],
     selfManagedSpotNodeGroups: [
       {
@@ -51,8 +52,47 @@ const cases: [string, Env, string[]][] = [
   ],
   [
     "kube-proxy of another minor",
-    edit((e) => (e.version = "1.33")),
+    edit((e) => {
+      e.version = "1.33";
+      e.amiReleaseVersion = "1.33.13-20260714";
+    }),
     ["test.yaml: eks.addons.kubeProxy: v1.34.1-eksbuild.2 is for Kubernetes 1.34; kube-proxy must match the cluster version 1.33"],
+  ],
+  [
+    "node AMI release of another Kubernetes minor",
+    edit((e) => (e.amiReleaseVersion = "1.33.13-20260714")),
+    [
+      "test.yaml: eks.amiReleaseVersion: 1.33.13-20260714 is built for Kubernetes 1.33; use a release of the cluster version 1.34 (its AMIs carry kubelet 1.34)",
+    ],
+  ],
+  [
+    "node AMI release as the AMI name's date",
+    edit((e) => (e.amiReleaseVersion = "v20260714")),
+    [
+      'test.yaml: eks.amiReleaseVersion: "v20260714" is not an EKS AL2023 AMI release version; use <kubernetes major.minor.patch>-<YYYYMMDD> such as 1.34.9-20260714',
+    ],
+  ],
+  [
+    "no node AMI release",
+    edit((e) => delete e.amiReleaseVersion),
+    ["test.yaml: eks.amiReleaseVersion: is required (a string)"],
+  ],
+  [
+    "every node group tainted",
+    edit((e) => (managedSpot(e).tainted = true)),
+    [
+      "test.yaml: eks.allowAllGroupsTainted: every node group is tainted (system (CriticalAddonsOnly), spot (node-lifecycle=spot), workers (node-lifecycle=spot)), so a pod without tolerations stays Pending; set tainted: false on a spot group (managedSpotNodeGroups first: EKS drains those itself), or set allowAllGroupsTainted: true if every workload tolerates a taint on purpose",
+    ],
+  ],
+  [
+    "only the system group",
+    edit((e) => {
+      e.managedSpotNodeGroups = [];
+      e.selfManagedSpotNodeGroups = [];
+    }),
+    [
+      "test.yaml: eks.allowAllGroupsTainted: every node group is tainted (system (CriticalAddonsOnly)), so a pod without tolerations stays Pending; set tainted: false on a spot group (managedSpotNodeGroups first: EKS drains those itself), or set allowAllGroupsTainted: true if every workload tolerates a taint on purpose",
+    ],
   ],
   [
     "add-on version without eksbuild",
@@ -191,7 +231,7 @@ const cases: [string, Env, string[]][] = [
     "unknown key in a node group",
     edit((e) => (managedSpot(e).instanceType = "m5.large")),
     [
-      "test.yaml: eks.managedSpotNodeGroups.0.instanceType: unknown key (did you mean instanceTypes?); allowed keys here: name, instanceTypes, minSize, maxSize, desiredSize, schedules, diskSizeGiB",
+      "test.yaml: eks.managedSpotNodeGroups.0.instanceType: unknown key (did you mean instanceTypes?); allowed keys here: name, instanceTypes, minSize, maxSize, desiredSize, schedules, diskSizeGiB, tainted",
     ],
   ],
 ];
@@ -203,6 +243,19 @@ describe("eks configuration", () => {
 
   it("accepts IANA time zones that ICU lists under another name", () => {
     expect(problemLines(edit((e) => (selfManaged(e).schedules[0]!.timeZone = "Asia/Kolkata")))).toEqual([]);
+  });
+
+  it("accepts every group tainted when the configuration says so, and an untainted self-managed group", () => {
+    const allTainted = edit((e) => {
+      managedSpot(e).tainted = true;
+      e.allowAllGroupsTainted = true;
+    });
+    expect(problemLines(allTainted)).toEqual([]);
+    const selfManagedUntainted = edit((e) => {
+      managedSpot(e).tainted = true;
+      selfManaged(e).tainted = false;
+    });
+    expect(problemLines(selfManagedUntainted)).toEqual([]);
   });
 
   it.each(cases)("%s", (_name, env, expected) => {

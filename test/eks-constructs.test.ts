@@ -11,6 +11,7 @@ const scope = () => new TerraformStack(Testing.app(), "t");
 const selfManagedProps = {
   groupName: "t-workers",
   kubernetesVersion: "1.34",
+  amiReleaseVersion: "1.34.9-20260714",
   cluster: { name: "t", apiServerEndpoint: "https://x", certificateAuthority: "Q0E=", serviceCidr: "172.20.0.0/16" },
   instanceProfileArn: "arn:aws:iam::111122223333:instance-profile/t",
   subnetIds: ["subnet-1", "subnet-2"],
@@ -46,6 +47,7 @@ describe("eks and spot-interruption constructs refuse contradictory props", () =
           clusterName: "t",
           nodeGroupName: "t-m",
           kubernetesVersion: "1.34",
+          releaseVersion: "1.34.9-20260714",
           nodeRoleArn: "arn:aws:iam::111122223333:role/n",
           subnetIds: ["subnet-1"],
           securityGroupIds: ["sg-1"],

@@ -69,6 +69,21 @@ export class ClusterSecurityGroups extends Construct {
       ...tcp(443),
       description: "API server to admission webhooks and aggregated APIs served by pods",
     });
+    // AWS's recommended control plane -> node rule (EKS node security group guidance, the node CloudFormation
+    // template's 1025-65535): webhooks and aggregated APIs listen on pod ports such as 8443 or 9443, which
+    // 443 and 10250 alone leave unreachable (admission calls time out, the API rejects the writes).
+    new VpcSecurityGroupEgressRule(this, "cluster-to-nodes-1025-65535", {
+      securityGroupId: this.cluster.id,
+      referencedSecurityGroupId: this.nodes.id,
+      ...tcp(1025, 65535),
+      description: "API server to admission webhooks, metrics and aggregated APIs on pods' own ports (AWS recommended range)",
+    });
+    new VpcSecurityGroupIngressRule(this, "nodes-from-cluster-1025-65535", {
+      securityGroupId: this.nodes.id,
+      referencedSecurityGroupId: this.cluster.id,
+      ...tcp(1025, 65535),
+      description: "API server to admission webhooks, metrics and aggregated APIs on pods' own ports (AWS recommended range)",
+    });
     new VpcSecurityGroupIngressRule(this, "nodes-from-nodes", {
       securityGroupId: this.nodes.id,
       referencedSecurityGroupId: this.nodes.id,
