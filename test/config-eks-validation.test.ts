@@ -72,11 +72,7 @@ const cases: [string, Env, string[]][] = [
       'test.yaml: eks.amiReleaseVersion: "v20260714" is not an EKS AL2023 AMI release version; use <kubernetes major.minor.patch>-<YYYYMMDD> such as 1.34.9-20260714',
     ],
   ],
-  [
-    "no node AMI release",
-    edit((e) => delete e.amiReleaseVersion),
-    ["test.yaml: eks.amiReleaseVersion: is required (a string)"],
-  ],
+  ["no node AMI release", edit((e) => delete e.amiReleaseVersion), ["test.yaml: eks.amiReleaseVersion: is required (a string)"]],
   [
     "every node group tainted",
     edit((e) => (managedSpot(e).tainted = true)),

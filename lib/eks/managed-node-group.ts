@@ -4,9 +4,9 @@ import { Construct } from "constructs";
 import { PropsError } from "../validation";
 import { kubeletReservations } from "./kubelet-reservations";
 import { type NodeGroupScheduleEntry, NodeGroupSchedules } from "./node-group-schedules";
+import { nodeImageReleaseProblem } from "./node-image";
 import { NodeLaunchTemplate } from "./node-launch-template";
 import { groupSize } from "./node-sizing";
-import { nodeImageReleaseProblem } from "./node-image";
 import { mimeUserData, nodeConfig } from "./node-user-data";
 
 export interface NodeTaint {

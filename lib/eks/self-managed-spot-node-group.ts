@@ -6,8 +6,8 @@ import { assertProps, PropsError } from "../validation";
 import { kubeletReservations } from "./kubelet-reservations";
 import type { NodeTaint } from "./managed-node-group";
 import { type NodeGroupScheduleEntry, NodeGroupSchedules } from "./node-group-schedules";
-import { NodeLaunchTemplate } from "./node-launch-template";
 import { type NodeImageRelease, nodeImageParameterName, nodeImageReleaseProblem, parseNodeImageRelease } from "./node-image";
+import { NodeLaunchTemplate } from "./node-launch-template";
 import { groupSize } from "./node-sizing";
 import { type NodeClusterDetails, nodeConfig } from "./node-user-data";
 
