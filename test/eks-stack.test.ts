@@ -99,6 +99,8 @@ describe("prod-eks", () => {
     for (const type of ["aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"]) {
       for (const rule of Object.values(resources(stack, type))) {
         expect(String(rule.description).length).toBeGreaterThan(20);
+        // The characters EC2 accepts in a rule description (EC2 API reference, IpRange); anything else fails the apply.
+        expect(String(rule.description)).toMatch(/^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]{0,255}$/);
         if (type.includes("ingress")) expect(rule.cidr_ipv4).toBeUndefined();
       }
     }

@@ -13,7 +13,8 @@ export interface ClusterSecurityGroupsProps {
 /**
  * The control plane's additional security group and the one every node carries, with only the rules
  * EKS needs (the EKS "security group requirements" page), each described. Rules are separate
- * resources so a rule change never replaces a group that ENIs use.
+ * resources so a rule change never replaces a group that ENIs use. Descriptions use only the characters
+ * EC2 accepts (a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*; no apostrophes: EC2 API IpRange).
  */
 export class ClusterSecurityGroups extends Construct {
   readonly cluster: SecurityGroup;
@@ -76,13 +77,13 @@ export class ClusterSecurityGroups extends Construct {
       securityGroupId: this.cluster.id,
       referencedSecurityGroupId: this.nodes.id,
       ...tcp(1025, 65535),
-      description: "API server to admission webhooks, metrics and aggregated APIs on pods' own ports (AWS recommended range)",
+      description: "API server to admission webhooks, metrics and aggregated APIs on the ports pods listen on (AWS recommended range)",
     });
     new VpcSecurityGroupIngressRule(this, "nodes-from-cluster-1025-65535", {
       securityGroupId: this.nodes.id,
       referencedSecurityGroupId: this.cluster.id,
       ...tcp(1025, 65535),
-      description: "API server to admission webhooks, metrics and aggregated APIs on pods' own ports (AWS recommended range)",
+      description: "API server to admission webhooks, metrics and aggregated APIs on the ports pods listen on (AWS recommended range)",
     });
     new VpcSecurityGroupIngressRule(this, "nodes-from-nodes", {
       securityGroupId: this.nodes.id,
@@ -94,7 +95,7 @@ export class ClusterSecurityGroups extends Construct {
       securityGroupId: this.nodes.id,
       cidrIpv4: "0.0.0.0/0",
       ipProtocol: "-1",
-      description: "Nodes reach the API server, ECR, AWS APIs and workloads' own dependencies (through NAT or endpoints)",
+      description: "Nodes reach the API server, ECR, AWS APIs and the dependencies of workloads (through NAT or endpoints)",
     });
     const reason =
       "Nodes pull images, join the cluster through the public AWS APIs and run arbitrary workloads whose egress is governed by Kubernetes network policy, not by the node group.";
