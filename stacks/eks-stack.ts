@@ -232,7 +232,7 @@ export class EksStack extends EnvironmentStack {
 function forgetSharedNodeRoleState(stack: EksStack): void {
   new ForgottenResource(stack, "shared-node-role-access-entry", {
     address: "aws_eks_access_entry.access_node-0_17885E8B",
-    reason: "EC2_LINUX entry of the managed node role; EKS owns it now (managed nodes authenticate through it)",
+    reason: "EC2_LINUX entry of the managed node role: managed nodes authenticate through it, and EKS creates it for managed groups",
   });
   new ForgottenResource(stack, "shared-node-role-instance-profile", {
     address: "aws_iam_instance_profile.node-role_instance-profile_4213DA67",
