@@ -79,12 +79,17 @@ export class ClusterSecurityGroups extends Construct {
       ...tcp(1025, 65535),
       description: "API server to admission webhooks, metrics and aggregated APIs on the ports pods listen on (AWS recommended range)",
     });
-    new VpcSecurityGroupIngressRule(this, "nodes-from-cluster-1025-65535", {
+    const fromControlPlane = new VpcSecurityGroupIngressRule(this, "nodes-from-cluster-1025-65535", {
       securityGroupId: this.nodes.id,
       referencedSecurityGroupId: this.cluster.id,
       ...tcp(1025, 65535),
       description: "API server to admission webhooks, metrics and aggregated APIs on the ports pods listen on (AWS recommended range)",
     });
+    justify(
+      fromControlPlane,
+      "CKV_AWS_25",
+      "The range includes 3389, but only the control plane's security group may use it (referenced_security_group_id), never an address range; no node listens for RDP.",
+    );
     new VpcSecurityGroupIngressRule(this, "nodes-from-nodes", {
       securityGroupId: this.nodes.id,
       referencedSecurityGroupId: this.nodes.id,
