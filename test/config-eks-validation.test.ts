@@ -1,3 +1,4 @@
+import { eksNodeProblems } from "../config/eks-guards";
 import { problemLines } from "./helpers";
 
 /** A complete, valid environment with every kind of node group; each case below changes one thing. */
@@ -256,5 +257,28 @@ describe("eks configuration", () => {
 
   it.each(cases)("%s", (_name, env, expected) => {
     expect(problemLines(env)).toEqual(expected);
+  });
+});
+
+describe("eks node guards (pure)", () => {
+  const base = {
+    version: "1.34",
+    amiReleaseVersion: "1.34.9-20260714",
+    allowAllGroupsTainted: false,
+    managedSpotNodeGroups: [{ name: "spot", tainted: true }],
+    selfManagedSpotNodeGroups: [{ name: "workers", tainted: true }],
+  };
+  it.each([
+    ["an untainted managed group", { managedSpotNodeGroups: [{ name: "spot", tainted: false }] }, []],
+    ["an untainted self-managed group", { selfManagedSpotNodeGroups: [{ name: "workers", tainted: false }] }, []],
+    ["every group tainted, on purpose", { allowAllGroupsTainted: true }, []],
+    ["every group tainted", {}, ["allowAllGroupsTainted"]],
+    [
+      "a release of another minor, every group tainted",
+      { amiReleaseVersion: "1.35.6-20260714" },
+      ["amiReleaseVersion", "allowAllGroupsTainted"],
+    ],
+  ])("%s", (_name, change, paths) => {
+    expect(eksNodeProblems({ ...base, ...change }).map((p) => p.path.join("."))).toEqual(paths);
   });
 });
