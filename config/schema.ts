@@ -8,6 +8,7 @@ import { type Cidr, cidrSubnets, contains, overlaps, parseCidr } from "../lib/ne
 import { ecsObject } from "./ecs";
 import { ecsProblems } from "./ecs-guards";
 import { KUBERNETES_VERSIONS } from "./eks-versions";
+import { eksNodeProblems } from "./eks-guards";
 import { int } from "./fields";
 
 // One schema is the single source of the config's TypeScript types, its validation, its defaults
@@ -249,6 +250,12 @@ const spotGroupFields = {
   ),
   ...sizeFields,
   diskSizeGiB: int(20, 1000, " GiB").default(50).describe("Encrypted gp3 root volume per node, GiB. @default 50"),
+  tainted: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Taint the nodes node-lifecycle=spot:NoSchedule, so only pods that tolerate losing a node on two minutes' notice run here. false: pods without tolerations (metrics-server, controllers, ordinary Deployments) schedule here too. @default true",
+    ),
 };
 
 const managedSpotNodeGroup = z
@@ -340,6 +347,17 @@ const eksObject = z
         podIdentityAgent: addonVersion("eks-pod-identity-agent", "v1.3.10-eksbuild.2"),
       })
       .describe("EKS managed add-on versions, pinned so an upgrade is a reviewed change."),
+    amiReleaseVersion: z
+      .string()
+      .describe(
+        "EKS-optimized Amazon Linux 2023 AMI release of every node group, <kubernetes major.minor.patch>-<YYYYMMDD> such as 1.35.6-20260714, for the cluster's Kubernetes version. Pinned so nodes roll only when it changes (docs/eks-spot.md: bumping the node AMI).",
+      ),
+    allowAllGroupsTainted: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Accept that every node group is tainted (pods without tolerations stay Pending). Without it, some spot group must set tainted: false. @default false",
+      ),
     systemNodeGroup,
     managedSpotNodeGroups: z.array(managedSpotNodeGroup).default([]).describe("EKS managed node groups on spot. @default []"),
     selfManagedSpotNodeGroups: z.array(selfManagedSpotNodeGroup).default([]).describe("Self-managed spot Auto Scaling groups. @default []"),
@@ -672,6 +690,8 @@ function validateEks(env: EnvironmentSettings, eks: EksSettings, ctx: z.Refineme
     if (group.onDemandBaseCapacity > group.maxSize)
       issue(["selfManagedSpotNodeGroups", i, "onDemandBaseCapacity"], `${group.onDemandBaseCapacity} exceeds maxSize ${group.maxSize}`);
   });
+
+  for (const problem of eksNodeProblems(eks)) issue(problem.path, problem.message);
 
   const handler = eks.terminationHandler;
   if (handler && eks.selfManagedSpotNodeGroups.length === 0) {

@@ -1,3 +1,4 @@
+import { eksNodeProblems } from "../config/eks-guards";
 import { problemLines } from "./helpers";
 
 /** A complete, valid environment with every kind of node group; each case below changes one thing. */
@@ -14,9 +15,10 @@ const valid = () => ({
       kubeProxy: "v1.34.1-eksbuild.2",
       podIdentityAgent: "v1.3.9-eksbuild.3",
     },
+    amiReleaseVersion: "1.34.9-20260714",
     systemNodeGroup: { instanceTypes: ["m6i.large"], minSize: 2, maxSize: 3, desiredSize: 2 },
     managedSpotNodeGroups: [
-      { name: "spot", instanceTypes: ["m5.large", "m5a.large", "m6i.large"], minSize: 0, maxSize: 5, desiredSize: 1 },
+      { name: "spot", instanceTypes: ["m5.large", "m5a.large", "m6i.large"], minSize: 0, maxSize: 5, desiredSize: 1, tainted: false },
     ],
     selfManagedSpotNodeGroups: [
       {
@@ -55,8 +57,43 @@ const cases: [string, Env, string[]][] = [
   ],
   [
     "kube-proxy of another minor",
-    edit((e) => (e.version = "1.33")),
+    edit((e) => {
+      e.version = "1.33";
+      e.amiReleaseVersion = "1.33.13-20260714";
+    }),
     ["test.yaml: eks.addons.kubeProxy: v1.34.1-eksbuild.2 is for Kubernetes 1.34; kube-proxy must match the cluster version 1.33"],
+  ],
+  [
+    "node AMI release of another Kubernetes minor",
+    edit((e) => (e.amiReleaseVersion = "1.33.13-20260714")),
+    [
+      "test.yaml: eks.amiReleaseVersion: 1.33.13-20260714 is built for Kubernetes 1.33; use a release of the cluster version 1.34 (its AMIs carry kubelet 1.34)",
+    ],
+  ],
+  [
+    "node AMI release as the AMI name's date",
+    edit((e) => (e.amiReleaseVersion = "v20260714")),
+    [
+      'test.yaml: eks.amiReleaseVersion: "v20260714" is not an EKS AL2023 AMI release version; use <kubernetes major.minor.patch>-<YYYYMMDD> such as 1.34.9-20260714',
+    ],
+  ],
+  ["no node AMI release", edit((e) => delete e.amiReleaseVersion), ["test.yaml: eks.amiReleaseVersion: is required (a string)"]],
+  [
+    "every node group tainted",
+    edit((e) => (managedSpot(e).tainted = true)),
+    [
+      "test.yaml: eks.allowAllGroupsTainted: every node group is tainted (system (CriticalAddonsOnly), spot (node-lifecycle=spot), workers (node-lifecycle=spot)), so a pod without tolerations stays Pending; set tainted: false on a spot group (managedSpotNodeGroups first: EKS drains those itself), or set allowAllGroupsTainted: true if every workload tolerates a taint on purpose",
+    ],
+  ],
+  [
+    "only the system group",
+    edit((e) => {
+      e.managedSpotNodeGroups = [];
+      e.selfManagedSpotNodeGroups = [];
+    }),
+    [
+      "test.yaml: eks.allowAllGroupsTainted: every node group is tainted (system (CriticalAddonsOnly)), so a pod without tolerations stays Pending; set tainted: false on a spot group (managedSpotNodeGroups first: EKS drains those itself), or set allowAllGroupsTainted: true if every workload tolerates a taint on purpose",
+    ],
   ],
   [
     "add-on version without eksbuild",
@@ -195,7 +232,7 @@ const cases: [string, Env, string[]][] = [
     "unknown key in a node group",
     edit((e) => (managedSpot(e).instanceType = "m5.large")),
     [
-      "test.yaml: eks.managedSpotNodeGroups.0.instanceType: unknown key (did you mean instanceTypes?); allowed keys here: name, instanceTypes, minSize, maxSize, desiredSize, schedules, diskSizeGiB",
+      "test.yaml: eks.managedSpotNodeGroups.0.instanceType: unknown key (did you mean instanceTypes?); allowed keys here: name, instanceTypes, minSize, maxSize, desiredSize, schedules, diskSizeGiB, tainted",
     ],
   ],
 ];
@@ -209,7 +246,43 @@ describe("eks configuration", () => {
     expect(problemLines(edit((e) => (selfManaged(e).schedules[0]!.timeZone = "Asia/Kolkata")))).toEqual([]);
   });
 
+  it("accepts every group tainted when the configuration says so, and an untainted self-managed group", () => {
+    const allTainted = edit((e) => {
+      managedSpot(e).tainted = true;
+      e.allowAllGroupsTainted = true;
+    });
+    expect(problemLines(allTainted)).toEqual([]);
+    const selfManagedUntainted = edit((e) => {
+      managedSpot(e).tainted = true;
+      selfManaged(e).tainted = false;
+    });
+    expect(problemLines(selfManagedUntainted)).toEqual([]);
+  });
+
   it.each(cases)("%s", (_name, env, expected) => {
     expect(problemLines(env)).toEqual(expected);
+  });
+});
+
+describe("eks node guards (pure)", () => {
+  const base = {
+    version: "1.34",
+    amiReleaseVersion: "1.34.9-20260714",
+    allowAllGroupsTainted: false,
+    managedSpotNodeGroups: [{ name: "spot", tainted: true }],
+    selfManagedSpotNodeGroups: [{ name: "workers", tainted: true }],
+  };
+  it.each([
+    ["an untainted managed group", { managedSpotNodeGroups: [{ name: "spot", tainted: false }] }, []],
+    ["an untainted self-managed group", { selfManagedSpotNodeGroups: [{ name: "workers", tainted: false }] }, []],
+    ["every group tainted, on purpose", { allowAllGroupsTainted: true }, []],
+    ["every group tainted", {}, ["allowAllGroupsTainted"]],
+    [
+      "a release of another minor, every group tainted",
+      { amiReleaseVersion: "1.35.6-20260714" },
+      ["amiReleaseVersion", "allowAllGroupsTainted"],
+    ],
+  ])("%s", (_name, change, paths) => {
+    expect(eksNodeProblems({ ...base, ...change }).map((p) => p.path.join("."))).toEqual(paths);
   });
 });

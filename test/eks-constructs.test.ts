@@ -1,7 +1,9 @@
 import { TerraformStack, Testing } from "cdktf";
 import { EksCluster } from "../lib/eks/eks-cluster";
 import { ManagedNodeGroup } from "../lib/eks/managed-node-group";
+import { nodeImageParameterName, nodeImageReleaseProblem, parseNodeImageRelease } from "../lib/eks/node-image";
 import { SelfManagedSpotNodeGroup } from "../lib/eks/self-managed-spot-node-group";
+import { ForgottenResource } from "../lib/forgotten-resource";
 import { SpotInterruptionQueue } from "../lib/spot-interruption/spot-interruption-queue";
 import { TerminationHandlerRelease } from "../lib/spot-interruption/termination-handler-release";
 
@@ -11,6 +13,7 @@ const scope = () => new TerraformStack(Testing.app(), "t");
 const selfManagedProps = {
   groupName: "t-workers",
   kubernetesVersion: "1.34",
+  amiReleaseVersion: "1.34.9-20260714",
   cluster: { name: "t", apiServerEndpoint: "https://x", certificateAuthority: "Q0E=", serviceCidr: "172.20.0.0/16" },
   instanceProfileArn: "arn:aws:iam::111122223333:instance-profile/t",
   subnetIds: ["subnet-1", "subnet-2"],
@@ -39,6 +42,40 @@ describe("eks and spot-interruption constructs refuse contradictory props", () =
     );
   });
 
+  it("self-managed spot group: an AMI release of another Kubernetes minor", () => {
+    expect(() => new SelfManagedSpotNodeGroup(scope(), "g", { ...selfManagedProps, amiReleaseVersion: "1.33.13-20260714" })).toThrow(
+      "t/g: amiReleaseVersion: 1.33.13-20260714 is built for Kubernetes 1.33; use a release of the cluster version 1.34 (its AMIs carry kubelet 1.34)",
+    );
+  });
+
+  it("managed node group: an AMI release that is not a release version", () => {
+    expect(
+      () =>
+        new ManagedNodeGroup(scope(), "m", {
+          clusterName: "t",
+          nodeGroupName: "t-m",
+          kubernetesVersion: "1.34",
+          releaseVersion: "recommended",
+          nodeRoleArn: "arn:aws:iam::111122223333:role/n",
+          subnetIds: ["subnet-1"],
+          securityGroupIds: ["sg-1"],
+          instanceTypes: ["m6i.large"],
+          capacityType: "ON_DEMAND",
+          minSize: 2,
+          maxSize: 2,
+          desiredSize: 2,
+          diskSizeGiB: 50,
+          labels: {},
+        }),
+    ).toThrow('t/m: releaseVersion: "recommended" is not an EKS AL2023 AMI release version');
+  });
+
+  it("forgotten resource: something that is not a resource address", () => {
+    expect(() => new ForgottenResource(scope(), "f", { address: "module.x", reason: "r" })).toThrow(
+      't/f: address: "module.x" is not a resource address such as aws_iam_role.name_1234ABCD',
+    );
+  });
+
   it("managed node group: unknown instance type", () => {
     expect(
       () =>
@@ -46,6 +83,7 @@ describe("eks and spot-interruption constructs refuse contradictory props", () =
           clusterName: "t",
           nodeGroupName: "t-m",
           kubernetesVersion: "1.34",
+          releaseVersion: "1.34.9-20260714",
           nodeRoleArn: "arn:aws:iam::111122223333:role/n",
           subnetIds: ["subnet-1"],
           securityGroupIds: ["sg-1"],
@@ -105,6 +143,46 @@ describe("eks and spot-interruption constructs refuse contradictory props", () =
     expect(() => new TerminationHandlerRelease(scope(), "h", { ...props, replicas: 1 })).toThrow(/^t\/h: replicas 1: use 2 or more/);
     expect(() => new TerminationHandlerRelease(scope(), "h", { ...props, chartVersion: "0.27" })).toThrow(
       't/h: chartVersion "0.27": pin an exact version such as 0.27.6',
+    );
+  });
+});
+
+describe("EKS-optimized AMI releases", () => {
+  it.each([
+    ["1.34.9-20260714", "1.34", undefined],
+    ["1.35.6-20260714", "1.35", undefined],
+    [
+      "1.34.9-20260714",
+      "1.35",
+      "1.34.9-20260714 is built for Kubernetes 1.34; use a release of the cluster version 1.35 (its AMIs carry kubelet 1.35)",
+    ],
+    [
+      "v20260714",
+      "1.34",
+      '"v20260714" is not an EKS AL2023 AMI release version; use <kubernetes major.minor.patch>-<YYYYMMDD> such as 1.34.9-20260714',
+    ],
+    [
+      "1.34-20260714",
+      "1.34",
+      '"1.34-20260714" is not an EKS AL2023 AMI release version; use <kubernetes major.minor.patch>-<YYYYMMDD> such as 1.34.9-20260714',
+    ],
+    [
+      "1.34.9-2026071",
+      "1.34",
+      '"1.34.9-2026071" is not an EKS AL2023 AMI release version; use <kubernetes major.minor.patch>-<YYYYMMDD> such as 1.34.9-20260714',
+    ],
+  ])("%s on Kubernetes %s", (release, version, problem) => {
+    expect(nodeImageReleaseProblem(release, version)).toBe(problem);
+  });
+
+  it("names the SSM parameter of one release and architecture, as AWS publishes it", () => {
+    const release = parseNodeImageRelease("1.34.9-20260714");
+    if (typeof release === "string") throw new Error(release);
+    expect(nodeImageParameterName(release, "x86_64")).toBe(
+      "/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/x86_64/standard/amazon-eks-node-al2023-x86_64-standard-1.34-v20260714/image_id",
+    );
+    expect(nodeImageParameterName(release, "arm64")).toBe(
+      "/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/arm64/standard/amazon-eks-node-al2023-arm64-standard-1.34-v20260714/image_id",
     );
   });
 });

@@ -55,10 +55,20 @@ describe("prod-eks", () => {
     expect(onlyResource(stack, "aws_eks_cluster")).toMatchObject({ lifecycle: { prevent_destroy: true } });
   });
 
-  it("gives the configured roles cluster-admin through access entries, and self-managed nodes an EC2_LINUX entry", () => {
+  it("gives the configured roles cluster-admin through access entries, and only the self-managed node role an EC2_LINUX entry", () => {
     const entries = Object.values(resources(stack, "aws_eks_access_entry"));
     expect(entries.filter((e) => e.type === "STANDARD").map((e) => e.principal_arn)).toEqual(eks.adminRoleArns);
-    expect(entries.filter((e) => e.type === "EC2_LINUX")).toHaveLength(1);
+    // EKS creates the entry of a managed node group's role itself: an explicit one races it (409) or, shared
+    // with self-managed groups, disappears with the last of them.
+    const roleOf = (arn: unknown) => String(arn).replace(/^\$\{aws_iam_role\.(.+)\.arn\}$/, "$1");
+    const roles = resources(stack, "aws_iam_role");
+    const nodeEntries = entries.filter((e) => e.type === "EC2_LINUX");
+    expect(nodeEntries.map((e) => roles[roleOf(e.principal_arn)]?.name)).toEqual(["prod-eks-self-managed-node"]);
+    const managedRoles = new Set(Object.values(resources(stack, "aws_eks_node_group")).map((g) => roleOf(g.node_role_arn)));
+    expect([...managedRoles].map((r) => roles[r]?.name)).toEqual(["prod-eks-node"]);
+    const profile = onlyResource(stack, "aws_iam_instance_profile");
+    expect(profile).toMatchObject({ name: "prod-eks-self-managed-node" });
+    expect(roleOf(String(profile.role).replace(".name}", ".arn}"))).toBe(roleOf(nodeEntries[0]!.principal_arn));
     for (const association of Object.values(resources(stack, "aws_eks_access_policy_association"))) {
       expect(association).toMatchObject({
         policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
@@ -89,6 +99,8 @@ describe("prod-eks", () => {
     for (const type of ["aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"]) {
       for (const rule of Object.values(resources(stack, type))) {
         expect(String(rule.description).length).toBeGreaterThan(20);
+        // The characters EC2 accepts in a rule description (EC2 API reference, IpRange); anything else fails the apply.
+        expect(String(rule.description)).toMatch(/^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]{0,255}$/);
         if (type.includes("ingress")) expect(rule.cidr_ipv4).toBeUndefined();
       }
     }
@@ -105,14 +117,14 @@ describe("prod-eks", () => {
     expect((group.scaling_config as { min_size: number }).min_size).toBeGreaterThanOrEqual(2);
   });
 
-  it("runs managed spot groups on SPOT with several types of one size, labelled and tainted, desired size left to the autoscaler", () => {
+  it("runs managed spot groups on SPOT with several types of one size, labelled, tainted as configured, desired size left to the autoscaler", () => {
     for (const settings of eks.managedSpotNodeGroups) {
       const group = byName("aws_eks_node_group", `prod-eks-${settings.name}`);
+      expect(group.taint ?? []).toEqual(settings.tainted ? [{ key: "node-lifecycle", value: "spot", effect: "NO_SCHEDULE" }] : []);
       expect(group).toMatchObject({
         capacity_type: "SPOT",
         instance_types: settings.instanceTypes,
         labels: { "node-lifecycle": "spot" },
-        taint: [{ key: "node-lifecycle", value: "spot", effect: "NO_SCHEDULE" }],
         ami_type: "AL2023_x86_64_STANDARD",
         // Schedules on the group's Auto Scaling group move min and max too: Terraform leaves those to them.
         lifecycle: {
@@ -211,10 +223,19 @@ describe("prod-eks", () => {
       expect(userData).toMatch(/apiServerEndpoint: \$\{aws_eks_cluster\..+\.endpoint\}/);
       expect(userData).toMatch(/certificateAuthority: \$\{aws_eks_cluster\..+\.certificate_authority\[0\]\.data\}/);
       expect(userData).toContain("cidr: 172.20.0.0/16");
-      expect(userData).toContain("--register-with-taints=node-lifecycle=spot:NoSchedule");
+      if (settings.tainted) expect(userData).toContain("--register-with-taints=node-lifecycle=spot:NoSchedule");
+      else expect(userData).not.toContain("--register-with-taints");
+    });
+
+    it("launches the AMI of the pinned release, not the one AWS recommends at plan time", () => {
+      const template = byName("aws_launch_template", `prod-eks-${settings.name}`);
       expect(String(template.image_id)).toMatch(/data\.aws_ssm_parameter\..+\.insecure_value/);
       const ami = Object.values(stack.terraform.data?.aws_ssm_parameter ?? {})[0] as { name: string };
-      expect(ami.name).toBe(`/aws/service/eks/optimized-ami/${eks.version}/amazon-linux-2023/x86_64/standard/recommended/image_id`);
+      const date = eks.amiReleaseVersion.split("-")[1];
+      expect(ami.name).toBe(
+        `/aws/service/eks/optimized-ami/${eks.version}/amazon-linux-2023/x86_64/standard/amazon-eks-node-al2023-x86_64-standard-${eks.version}-v${date}/image_id`,
+      );
+      expect(ami.name).not.toContain("recommended");
     });
 
     it("scales on schedule with a time zone and every size explicit", () => {
@@ -237,6 +258,105 @@ describe("prod-eks", () => {
         ),
       );
     });
+  });
+});
+
+describe("prod-eks node roles, AMI release, taints and hardening (issue #17)", () => {
+  const nodeGroups = Object.values(resources(stack, "aws_eks_node_group"));
+  const depends = (r: Record<string, unknown>) => (r.depends_on as string[] | undefined) ?? [];
+
+  it("pins every managed group to the configured AMI release of the cluster version", () => {
+    expect(nodeGroups.map((g) => [g.node_group_name, g.version, g.release_version])).toEqual(
+      nodeGroups.map((g) => [g.node_group_name, eks.version, eks.amiReleaseVersion]),
+    );
+  });
+
+  it("changes only the release on the nodes when the AMI release changes, and nothing when it does not", () => {
+    const bumped = stackOf(synthEnvironment({ ...environment, eks: { ...eks, amiReleaseVersion: `${eks.version}.99-20991231` } }), "eks");
+    const changed: string[] = [];
+    const walk = (a: unknown, b: unknown, path: string) => {
+      if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
+        for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+          walk((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`);
+        }
+      } else if (a !== b) changed.push(path.replace(/_[0-9A-F]{8}\./, "."));
+    };
+    walk(stack.terraform, bumped.terraform, "");
+    expect(changed.sort()).toEqual(
+      [
+        ...nodeGroups.map(
+          (g) => `.resource.aws_eks_node_group.${String(g.node_group_name).replace("prod-eks-", "node-group-")}_node-group.release_version`,
+        ),
+        ...eks.selfManagedSpotNodeGroups.map((g) => `.data.aws_ssm_parameter.self-managed-${g.name}_ami.name`),
+      ].sort(),
+    );
+  });
+
+  it("gives pods without tolerations an untainted group, and rolls the spot groups after the system group", () => {
+    const untainted = [
+      ...nodeGroups.filter((g) => ((g.taint as unknown[] | undefined) ?? []).length === 0),
+      ...Object.values(resources(stack, "aws_launch_template")).filter(
+        (t) => t.image_id !== undefined && !String(t.user_data).includes("--register-with-taints"),
+      ),
+    ];
+    expect(untainted.length).toBeGreaterThan(0);
+    const system = Object.entries(resources(stack, "aws_eks_node_group")).find(([, g]) => g.node_group_name === "prod-eks-system")![0];
+    for (const group of [
+      ...nodeGroups.filter((g) => g.node_group_name !== "prod-eks-system"),
+      ...Object.values(resources(stack, "aws_autoscaling_group")),
+    ]) {
+      expect(depends(group)).toContain(`aws_eks_node_group.${system}`);
+    }
+  });
+
+  it("lets the control plane reach pods on 1025-65535 (webhooks), as AWS recommends for the node security group", () => {
+    const rules = (type: string) =>
+      Object.values(resources(stack, type)).filter((r) => r.from_port === 1025 && r.to_port === 65535 && r.ip_protocol === "tcp");
+    const [egress] = rules("aws_vpc_security_group_egress_rule");
+    const [ingress] = rules("aws_vpc_security_group_ingress_rule");
+    expect(String(egress!.security_group_id)).toMatch(/security-groups_cluster_/);
+    expect(String(egress!.referenced_security_group_id)).toMatch(/security-groups_node_/);
+    expect(String(ingress!.security_group_id)).toMatch(/security-groups_node_/);
+    expect(String(ingress!.referenced_security_group_id)).toMatch(/security-groups_cluster_/);
+  });
+
+  it("trusts the VPC CNI role only for this cluster's ARN, and installs the add-on after the role's policy", () => {
+    const documents = stack.terraform.data?.aws_iam_policy_document as Record<string, { statement: Record<string, unknown>[] }>;
+    const trust = Object.entries(documents).find(([key]) => key.includes("vpc-cni-role_assume-role-policy"))![1].statement[0]!;
+    expect(trust).toMatchObject({
+      principals: [{ type: "Service", identifiers: ["pods.eks.amazonaws.com"] }],
+      actions: ["sts:AssumeRole", "sts:TagSession"],
+    });
+    expect(trust.condition).toContainEqual({
+      test: "StringEquals",
+      variable: "aws:RequestTag/eks-cluster-arn",
+      values: [expect.stringMatching(/^\$\{aws_eks_cluster\..+\.arn\}$/)],
+    });
+    const cni = Object.values(resources(stack, "aws_eks_addon")).find((a) => a.addon_name === "vpc-cni")!;
+    const attachment = Object.entries(resources(stack, "aws_iam_role_policy_attachment")).find(([key]) =>
+      key.includes("vpc-cni-policy"),
+    )![0];
+    expect(depends(cni)).toContain(`aws_iam_role_policy_attachment.${attachment}`);
+  });
+
+  it("tags every node's instance, volumes and network interfaces with the environment's default tags", () => {
+    for (const template of Object.values(resources(stack, "aws_launch_template"))) {
+      const specs = template.tag_specifications as { resource_type: string; tags: Record<string, string> }[];
+      expect(specs.map((t) => t.resource_type)).toEqual(["instance", "volume", "network-interface"]);
+      for (const spec of specs) expect(spec.tags).toMatchObject({ environment: "prod", "managed-by": expect.any(String) });
+    }
+  });
+
+  it("forgets, never destroys, the shared role's old access entry and instance profile", () => {
+    const removed = (stack.terraform as unknown as { removed: { from: string; lifecycle: { destroy: boolean } }[] }).removed;
+    expect(removed.map((r) => [r.from, r.lifecycle.destroy])).toEqual([
+      ["aws_eks_access_entry.access_node-0_17885E8B", false],
+      ["aws_iam_instance_profile.node-role_instance-profile_4213DA67", false],
+    ]);
+    for (const { from } of removed) {
+      const [type, name] = from.split(".");
+      expect(resources(stack, type!)[name!]).toBeUndefined();
+    }
   });
 });
 
@@ -300,6 +420,11 @@ describe("prod-eks interruption queue, rules and handler role (self-managed spot
     });
     const trust = documentOf("termination-handler_role_assume-role-policy").statement[0]!;
     expect(trust.condition).toEqual([
+      {
+        test: "StringEquals",
+        variable: "aws:RequestTag/eks-cluster-arn",
+        values: [expect.stringMatching(/^\$\{aws_eks_cluster\..+\.arn\}$/)],
+      },
       {
         test: "StringEquals",
         variable: "aws:RequestTag/eks-cluster-name",

@@ -95,6 +95,9 @@ eks:
   version: "1.34"
   adminRoleArns: [arn:aws:iam::111122223333:role/admin]
   addons: { vpcCni: v1.20.4-eksbuild.1, coredns: v1.12.4-eksbuild.1, kubeProxy: v1.34.1-eksbuild.2, podIdentityAgent: v1.3.9-eksbuild.3 }
+  amiReleaseVersion: 1.34.9-20260714
+  # A test cluster holds only the groups its test is about, tainted or not.
+  allowAllGroupsTainted: true
   systemNodeGroup: { instanceTypes: [m6i.large], minSize: 2, maxSize: 3, desiredSize: 2 }
 ${eksLines}
 `;

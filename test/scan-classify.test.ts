@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildBaseline, classify, exitCode, type StackInput } from "../tools/scan/classify";
-import type { JsonObject } from "../tools/scan/sanitize";
+import { type JsonObject, sanitizeStack } from "../tools/scan/sanitize";
 
 // A real checkov 3.3.30 result (tools/scan.ts --dir over a small synthesized stack: an unhardened
 // bucket with one real, one stale and one policy-suite justification, and SSH open to the world).
@@ -60,5 +60,17 @@ describe("scan classification", () => {
     const findings = baseline.failed_checks.flatMap((f) => f.findings);
     expect(findings.flatMap((f) => f.check_ids)).toEqual(expect.arrayContaining(["CKV_AWS_144"]));
     expect(findings.flatMap((f) => f.check_ids)).not.toContain("CKV_AWS_18");
+  });
+});
+
+describe("scan sanitizing", () => {
+  it("drops the state blocks checkov 3.3.30 cannot parse, and keeps the resources", () => {
+    const stack = {
+      moved: [{ from: "aws_iam_role.a", to: "aws_iam_role.b" }],
+      removed: [{ from: "aws_iam_role.c", lifecycle: { destroy: false } }],
+      import: [{ to: "aws_iam_role.b", id: "b" }],
+      resource: { aws_iam_role: { b: { name: "b", path: null } } },
+    } as unknown as JsonObject;
+    expect(sanitizeStack(stack)).toEqual({ resource: { aws_iam_role: { b: { name: "b" } } } });
   });
 });

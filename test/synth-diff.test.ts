@@ -130,6 +130,16 @@ describe("renames", () => {
     ]);
   });
 
+  it("tells a resource a removed block forgets (destroy = false) from one Terraform destroys", () => {
+    const after = { ...stack(), removed: [{ from: "aws_s3_bucket.a_1", lifecycle: { destroy: false } }] };
+    const diff = compareStack("dev", stack("a_1", "a_2"), after);
+    expect([diff.removed.map((i) => i.address), diff.forgotten, diff.settings]).toEqual([
+      ["aws_s3_bucket.a_1", "aws_s3_bucket.a_2"],
+      ["aws_s3_bucket.a_1"],
+      [],
+    ]);
+  });
+
   it("pairs nothing when the match is ambiguous: both stay removed and added", () => {
     const diff = compareStack("dev", stack("a_1", "a_2"), stack("b_1", "b_2"));
     expect([diff.renamed, diff.removed.length, diff.added.length]).toEqual([[], 2, 2]);

@@ -10,16 +10,19 @@ export interface ClusterAccessProps {
   /** IAM roles that get the AmazonEKSClusterAdminPolicy on the whole cluster. */
   readonly adminRoleArns: string[];
   /**
-   * Node roles of self-managed groups (EC2_LINUX entries; managed node groups create their own).
-   * @default []
+   * Node role of the self-managed groups, given an EC2_LINUX entry. Never a managed node group's role:
+   * EKS creates that entry itself when it creates the group (EKS user guide, "Create access entries"),
+   * so a second one fails with 409 ResourceInUseException, or, created first, is deleted with the last
+   * self-managed group while the managed nodes still authenticate through it.
+   * @default - no node entry: no self-managed groups
    */
-  readonly selfManagedNodeRoleArns?: string[];
+  readonly selfManagedNodeRoleArn?: string;
 }
 
 /** Who may use the cluster, as EKS access entries (authentication mode API: no aws-auth ConfigMap). */
 export class ClusterAccess extends Construct {
-  /** EC2_LINUX entries of the self-managed node roles; nodes launched before them cannot join. */
-  readonly nodeEntries: EksAccessEntry[];
+  /** EC2_LINUX entry of the self-managed node role; nodes launched before it cannot join. */
+  readonly selfManagedNodeEntry?: EksAccessEntry;
 
   constructor(scope: Construct, id: string, props: ClusterAccessProps) {
     super(scope, id);
@@ -34,8 +37,12 @@ export class ClusterAccess extends Construct {
         accessScope: { type: "cluster" },
       });
     });
-    this.nodeEntries = (props.selfManagedNodeRoleArns ?? []).map(
-      (principalArn, i) => new EksAccessEntry(this, `node-${i}`, { clusterName: props.clusterName, principalArn, type: "EC2_LINUX" }),
-    );
+    if (props.selfManagedNodeRoleArn) {
+      this.selfManagedNodeEntry = new EksAccessEntry(this, "self-managed-nodes", {
+        clusterName: props.clusterName,
+        principalArn: props.selfManagedNodeRoleArn,
+        type: "EC2_LINUX",
+      });
+    }
   }
 }

@@ -15,6 +15,8 @@ export interface ClusterAddonVersions {
 
 export interface ClusterAddonsProps {
   readonly clusterName: string;
+  /** Cluster ARN; scopes the add-on roles' trust to this cluster (its account and region included). */
+  readonly clusterArn: string;
   readonly region: string;
   readonly versions: ClusterAddonVersions;
 }
@@ -54,10 +56,11 @@ export class ClusterAddons extends Construct {
       roleName: `${props.clusterName}-vpc-cni`,
       description: `VPC CNI (aws-node) of ${props.clusterName}: manage pod network interfaces`,
       clusterName: props.clusterName,
+      clusterArn: props.clusterArn,
       namespace: "kube-system",
       serviceAccount: "aws-node",
     });
-    new IamRolePolicyAttachment(this, "vpc-cni-policy", {
+    const cniPolicy = new IamRolePolicyAttachment(this, "vpc-cni-policy", {
       role: cniRole.role.name,
       policyArn: `arn:${partition}:iam::aws:policy/AmazonEKS_CNI_Policy`,
     });
@@ -66,7 +69,9 @@ export class ClusterAddons extends Construct {
       addonName: "vpc-cni",
       addonVersion: props.versions.vpcCni,
       podIdentityAssociation: [{ roleArn: cniRole.role.arn, serviceAccount: "aws-node" }],
-      dependsOn: [this.podIdentityAgent],
+      // The role ARN orders the add-on after the role, not after its policy: without the attachment the
+      // first aws-node pods get credentials that cannot assign addresses, and no node becomes Ready.
+      dependsOn: [this.podIdentityAgent, cniPolicy],
     });
     this.kubeProxy = new EksAddon(this, "kube-proxy", { ...common, addonName: "kube-proxy", addonVersion: props.versions.kubeProxy });
   }

@@ -13,7 +13,8 @@ export interface ClusterSecurityGroupsProps {
 /**
  * The control plane's additional security group and the one every node carries, with only the rules
  * EKS needs (the EKS "security group requirements" page), each described. Rules are separate
- * resources so a rule change never replaces a group that ENIs use.
+ * resources so a rule change never replaces a group that ENIs use. Descriptions use only the characters
+ * EC2 accepts (a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*; no apostrophes: EC2 API IpRange).
  */
 export class ClusterSecurityGroups extends Construct {
   readonly cluster: SecurityGroup;
@@ -69,6 +70,26 @@ export class ClusterSecurityGroups extends Construct {
       ...tcp(443),
       description: "API server to admission webhooks and aggregated APIs served by pods",
     });
+    // AWS's recommended control plane -> node rule (EKS node security group guidance, the node CloudFormation
+    // template's 1025-65535): webhooks and aggregated APIs listen on pod ports such as 8443 or 9443, which
+    // 443 and 10250 alone leave unreachable (admission calls time out, the API rejects the writes).
+    new VpcSecurityGroupEgressRule(this, "cluster-to-nodes-1025-65535", {
+      securityGroupId: this.cluster.id,
+      referencedSecurityGroupId: this.nodes.id,
+      ...tcp(1025, 65535),
+      description: "API server to admission webhooks, metrics and aggregated APIs on the ports pods listen on (AWS recommended range)",
+    });
+    const fromControlPlane = new VpcSecurityGroupIngressRule(this, "nodes-from-cluster-1025-65535", {
+      securityGroupId: this.nodes.id,
+      referencedSecurityGroupId: this.cluster.id,
+      ...tcp(1025, 65535),
+      description: "API server to admission webhooks, metrics and aggregated APIs on the ports pods listen on (AWS recommended range)",
+    });
+    justify(
+      fromControlPlane,
+      "CKV_AWS_25",
+      "The range includes 3389, but only the control plane's security group may use it (referenced_security_group_id), never an address range; no node listens for RDP.",
+    );
     new VpcSecurityGroupIngressRule(this, "nodes-from-nodes", {
       securityGroupId: this.nodes.id,
       referencedSecurityGroupId: this.nodes.id,
@@ -79,7 +100,7 @@ export class ClusterSecurityGroups extends Construct {
       securityGroupId: this.nodes.id,
       cidrIpv4: "0.0.0.0/0",
       ipProtocol: "-1",
-      description: "Nodes reach the API server, ECR, AWS APIs and workloads' own dependencies (through NAT or endpoints)",
+      description: "Nodes reach the API server, ECR, AWS APIs and the dependencies of workloads (through NAT or endpoints)",
     });
     const reason =
       "Nodes pull images, join the cluster through the public AWS APIs and run arbitrary workloads whose egress is governed by Kubernetes network policy, not by the node group.";

@@ -4,6 +4,7 @@ import { Construct } from "constructs";
 import { PropsError } from "../validation";
 import { kubeletReservations } from "./kubelet-reservations";
 import { type NodeGroupScheduleEntry, NodeGroupSchedules, scheduleOwnedSizes } from "./node-group-schedules";
+import { nodeImageReleaseProblem } from "./node-image";
 import { NodeLaunchTemplate } from "./node-launch-template";
 import { groupSize } from "./node-sizing";
 import { mimeUserData, nodeConfig } from "./node-user-data";
@@ -19,6 +20,11 @@ export interface ManagedNodeGroupProps {
   /** Node group name; also names its launch template and scheduled actions. */
   readonly nodeGroupName: string;
   readonly kubernetesVersion: string;
+  /**
+   * EKS-optimized AL2023 AMI release, e.g. 1.34.9-20260714 (lib/eks/node-image.ts). Pinned: unset, EKS
+   * picks the newest release at creation and never moves the group again.
+   */
+  readonly releaseVersion: string;
   readonly nodeRoleArn: string;
   readonly subnetIds: string[];
   readonly securityGroupIds: string[];
@@ -35,7 +41,13 @@ export interface ManagedNodeGroupProps {
   readonly taints?: readonly NodeTaint[];
   /** @default - no scheduled scaling */
   readonly schedules?: readonly NodeGroupScheduleEntry[];
-  /** Resources the nodes need before they can become Ready (the VPC CNI add-on). */
+  /**
+   * Tags for the instances, volumes and network interfaces besides Name (the provider's default_tags
+   * reach only resources Terraform creates, not what EKS's Auto Scaling group launches).
+   * @default {}
+   */
+  readonly propagatedTags?: Readonly<Record<string, string>>;
+  /** Resources the nodes need before they can become Ready (the VPC CNI add-on), or that roll first. */
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -55,18 +67,22 @@ export class ManagedNodeGroup extends Construct {
     super(scope, id);
     const size = groupSize(props.instanceTypes);
     if (typeof size === "string") throw new PropsError(this, size);
+    const release = nodeImageReleaseProblem(props.releaseVersion, props.kubernetesVersion);
+    if (release) throw new PropsError(this, `releaseVersion: ${release}`);
     const reservations = kubeletReservations(size);
     this.launchTemplate = new NodeLaunchTemplate(this, "launch-template", {
       name: props.nodeGroupName,
       userData: mimeUserData(nodeConfig({ reservations, maxPods: size.maxPods })),
       securityGroupIds: props.securityGroupIds,
       diskSizeGiB: props.diskSizeGiB,
-      instanceTags: { Name: props.nodeGroupName },
+      instanceTags: { ...props.propagatedTags, Name: props.nodeGroupName },
     });
     this.nodeGroup = new EksNodeGroup(this, "node-group", {
       clusterName: props.clusterName,
       nodeGroupName: props.nodeGroupName,
       version: props.kubernetesVersion,
+      // A new release rolls the group (UpdateNodegroupVersion: new nodes first, drained old ones, PDBs honoured).
+      releaseVersion: props.releaseVersion,
       nodeRoleArn: props.nodeRoleArn,
       subnetIds: props.subnetIds,
       amiType: size.architecture === "arm64" ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD",

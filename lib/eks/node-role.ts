@@ -12,11 +12,18 @@ export interface NodeRoleProps {
   readonly region: string;
   /** Also create an instance profile (self-managed groups launch instances with it). */
   readonly instanceProfile: boolean;
+  /**
+   * Role description.
+   * @default "EKS worker nodes: join the cluster, pull images"
+   */
+  readonly description?: string;
 }
 
 /**
  * The IAM role of the nodes: join the cluster and pull images. The VPC CNI gets its permissions from
- * its own Pod Identity role, so no pod on the node inherits network-interface rights.
+ * its own Pod Identity role, so no pod on the node inherits network-interface rights. Managed and
+ * self-managed groups each get their own: EKS creates and owns the access entry of a managed group's
+ * role, Terraform the one of the self-managed role (lib/eks/cluster-access.ts).
  */
 export class NodeRole extends Construct {
   readonly role: IamRole;
@@ -37,7 +44,7 @@ export class NodeRole extends Construct {
     });
     this.role = new IamRole(this, "role", {
       name: props.roleName,
-      description: "EKS worker nodes: join the cluster, pull images",
+      description: props.description ?? "EKS worker nodes: join the cluster, pull images",
       assumeRolePolicy: trust.json,
     });
     for (const policy of ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonSSMManagedInstanceCore"]) {

@@ -6,6 +6,7 @@ import { assertProps, PropsError } from "../validation";
 import { kubeletReservations } from "./kubelet-reservations";
 import type { NodeTaint } from "./managed-node-group";
 import { type NodeGroupScheduleEntry, NodeGroupSchedules, scheduleOwnedSizes } from "./node-group-schedules";
+import { type NodeImageRelease, nodeImageParameterName, nodeImageReleaseProblem, parseNodeImageRelease } from "./node-image";
 import { NodeLaunchTemplate } from "./node-launch-template";
 import { groupSize } from "./node-sizing";
 import { type NodeClusterDetails, nodeConfig } from "./node-user-data";
@@ -17,6 +18,8 @@ export interface SelfManagedSpotNodeGroupProps {
   /** Group name; names the Auto Scaling group, its launch template and scheduled actions. */
   readonly groupName: string;
   readonly kubernetesVersion: string;
+  /** EKS-optimized AL2023 AMI release, e.g. 1.34.9-20260714; the group launches that release's AMI until it changes. */
+  readonly amiReleaseVersion: string;
   readonly cluster: NodeClusterDetails;
   readonly instanceProfileArn: string;
   readonly subnetIds: string[];
@@ -45,7 +48,8 @@ export interface SelfManagedSpotNodeGroupProps {
   /** @default - no scheduled scaling */
   readonly schedules?: readonly NodeGroupScheduleEntry[];
   /**
-   * Tags the group propagates to its instances besides its own (the provider's default_tags do not reach them).
+   * Tags the group propagates to its instances besides its own, also set on their volumes and network
+   * interfaces by the launch template (the provider's default_tags do not reach them).
    * @default {}
    */
   readonly propagatedTags?: Readonly<Record<string, string>>;
@@ -70,6 +74,7 @@ export class SelfManagedSpotNodeGroup extends Construct {
     super(scope, id);
     const size = groupSize(props.instanceTypes);
     if (typeof size === "string") throw new PropsError(this, size);
+    const releaseProblem = nodeImageReleaseProblem(props.amiReleaseVersion, props.kubernetesVersion);
     assertProps(this, [
       props.instanceTypes.length < 3 && "instanceTypes: give at least 3 types of one size; a single type's spot capacity can run out",
       props.metadataHopLimit > 1 &&
@@ -78,12 +83,15 @@ export class SelfManagedSpotNodeGroup extends Construct {
       props.minSize > props.maxSize && `minSize ${props.minSize} exceeds maxSize ${props.maxSize}`,
       (props.lifecycleHookTimeoutSeconds < 30 || props.lifecycleHookTimeoutSeconds > 7200) &&
         `lifecycleHookTimeoutSeconds ${props.lifecycleHookTimeoutSeconds} is outside 30..7200`,
+      releaseProblem && `amiReleaseVersion: ${releaseProblem}`,
     ]);
 
-    // The EKS-optimized AL2023 AMI AWS publishes for this Kubernetes version (resolved at plan time).
+    // The AMI of the pinned release, not ".../recommended": that one moves with every AWS release and
+    // would roll every node on an unrelated apply. The parameter of one release never changes.
     const arch = size.architecture === "arm64" ? "arm64" : "x86_64";
     const ami = new DataAwsSsmParameter(this, "ami", {
-      name: `/aws/service/eks/optimized-ami/${props.kubernetesVersion}/amazon-linux-2023/${arch}/standard/recommended/image_id`,
+      // A release that does not parse was refused above.
+      name: nodeImageParameterName(parseNodeImageRelease(props.amiReleaseVersion) as NodeImageRelease, arch),
     });
     const reservations = kubeletReservations(size);
     this.launchTemplate = new NodeLaunchTemplate(this, "launch-template", {
@@ -94,7 +102,7 @@ export class SelfManagedSpotNodeGroup extends Construct {
       securityGroupIds: props.securityGroupIds,
       diskSizeGiB: props.diskSizeGiB,
       metadataHopLimit: props.metadataHopLimit,
-      instanceTags: { Name: props.groupName },
+      instanceTags: { ...props.propagatedTags, Name: props.groupName },
     });
 
     this.lifecycleHookName = `${props.groupName}-drain`;

@@ -16,6 +16,8 @@ export const TERMINATION_HANDLER_ACTIONS = {
 
 export interface TerminationHandlerRoleProps {
   readonly clusterName: string;
+  /** The cluster's ARN: the role's trust admits this cluster's Pod Identity sessions only. */
+  readonly clusterArn: string;
   readonly accountId: string;
   readonly region: string;
   readonly queueArn: string;
@@ -43,6 +45,7 @@ export class TerminationHandlerRole extends Construct {
       roleName: `${props.clusterName}-node-termination-handler`,
       description: `aws-node-termination-handler of ${props.clusterName}: drain self-managed spot nodes`,
       clusterName: props.clusterName,
+      clusterArn: props.clusterArn,
       namespace: props.namespace,
       serviceAccount: props.serviceAccount,
     });

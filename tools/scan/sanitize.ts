@@ -10,6 +10,10 @@
  *   ingress rule) and checkov's terraform_json checks read `[None]` as "set": without
  *   this, CKV_AWS_24 passes a group that opens port 22 to 0.0.0.0/0.
  *
+ * - The top-level state blocks `moved`, `removed` and `import` are removed: checkov 3.3.30's
+ *   terraform_json parser fails on any of them ("this method receives only dicts") and then skips
+ *   the whole stack. They only tell Terraform how to treat its state; no check reads them.
+ *
  * Nothing here touches the file system or writes to stdout.
  */
 
@@ -36,9 +40,13 @@ export function stripNullProperties(value: Json): Json {
   return value;
 }
 
-/** The document checkov should scan: required_version removed, null properties removed. */
+/** Top-level blocks about the state only (moveTo(), ForgottenResource, imports), which checkov cannot parse. */
+const STATE_BLOCKS = ["moved", "removed", "import"];
+
+/** The document checkov should scan: required_version, null properties and state blocks removed. */
 export function sanitizeStack(document: JsonObject): JsonObject {
   const copy = stripNullProperties(document) as JsonObject;
+  for (const key of STATE_BLOCKS) delete copy[key];
   const terraform = copy.terraform;
   if (isObject(terraform) && "required_version" in terraform) {
     delete terraform.required_version;

@@ -5,7 +5,7 @@ import { findRenames, movesDeclared, withMovesApplied } from "./renames";
 import type { AttributeChange, Block, ChangedItem, Path, StackDiff } from "./types";
 
 /** Top-level blocks that are not resources: compared as stack settings ("//" is cdktf's own bookkeeping). */
-const NOT_SETTINGS = new Set(["resource", "data", "//", "moved"]);
+const NOT_SETTINGS = new Set(["resource", "data", "//", "moved", "removed"]);
 
 /**
  * Attribute-level differences between two values (paths run into parsed JSON strings). Lists of plain
@@ -80,6 +80,10 @@ export function compareStack(
   const settings = before && after ? attributeChanges(settingsOf(before), settingsOf(after)) : [];
   const removed = removedAll.filter((item) => !renamedFrom.has(item.address));
   const added = addedAll.filter((item) => !renamedTo.has(item.address));
+  const kept = ((after?.removed ?? []) as { from?: string; lifecycle?: { destroy?: boolean } }[]).filter(
+    (r) => r.lifecycle?.destroy === false,
+  );
+  const forgotten = removed.map((item) => item.address).filter((address) => kept.some((r) => r.from === address));
   const status = !before
     ? "added"
     : !after
@@ -87,7 +91,18 @@ export function compareStack(
       : [added, removed, changed, renamed, settings].some((l) => l.length > 0)
         ? "changed"
         : "unchanged";
-  return { name, status, added, removed, changed, renamed, settings, oldItems: [...oldItems.values()], newItems: [...newItems.values()] };
+  return {
+    name,
+    status,
+    added,
+    removed,
+    forgotten,
+    changed,
+    renamed,
+    settings,
+    oldItems: [...oldItems.values()],
+    newItems: [...newItems.values()],
+  };
 }
 
 /** Every stack of either side, in name order. */

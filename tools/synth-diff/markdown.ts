@@ -134,7 +134,11 @@ function stackSection(stack: StackDiff, replacements: readonly Replacement[]): S
   );
   list(
     "Removed",
-    stack.removed.map((i) => `- ${code(i.address)}`),
+    stack.removed.map((i) =>
+      stack.forgotten?.includes(i.address)
+        ? `- ${code(i.address)}: **forgotten**, not destroyed (\`removed\` block, \`destroy = false\`): it stays in AWS, outside the state`
+        : `- ${code(i.address)}`,
+    ),
   );
   list(
     "Renamed (destroyed and recreated unless a moved block / moveTo() is added)",

@@ -52,6 +52,11 @@ export interface StackDiff {
   readonly removed: readonly Item[];
   readonly changed: readonly ChangedItem[];
   readonly renamed: readonly Rename[];
+  /**
+   * Removed addresses that a `removed` block with `destroy = false` drops from the state: left in AWS, not destroyed.
+   * @default - none
+   */
+  readonly forgotten?: readonly string[];
   /** Changes outside resources and data sources: terraform (backend, versions), provider, output, ... */
   readonly settings: readonly AttributeChange[];
   /** The stack's items before and after (empty on the missing side), for checks over the whole stack. */
