@@ -7,8 +7,8 @@ import { CLOUDWATCH_RETENTION_DAYS } from "../lib/logs/encrypted-log-group";
 import { type Cidr, cidrSubnets, contains, overlaps, parseCidr } from "../lib/network/cidr";
 import { ecsObject } from "./ecs";
 import { ecsProblems } from "./ecs-guards";
-import { KUBERNETES_VERSIONS } from "./eks-versions";
 import { eksNodeProblems } from "./eks-guards";
+import { KUBERNETES_VERSIONS } from "./eks-versions";
 import { int } from "./fields";
 
 // One schema is the single source of the config's TypeScript types, its validation, its defaults
