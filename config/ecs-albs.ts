@@ -113,22 +113,37 @@ export function loadBalancerQuotas(ecs: EcsSettings): EcsProblem[] {
     const perService: [QuotaKey, (s: EcsServiceSettings) => number, string][] = [
       ["targetGroupsPerApplicationLoadBalancer", () => 1, "target groups"],
       ["rulesPerApplicationLoadBalancer", () => 1, "listener rules"],
-      ["securityGroupRulesPerDirection", (s) => targetPorts(s).length, "outbound rules on its security group (one per service and target port)"],
+      [
+        "securityGroupRulesPerDirection",
+        (s) => targetPorts(s).length,
+        "outbound rules on its security group (one per service and target port)",
+      ],
     ];
     for (const [key, count, what] of perService) {
       const total = use.services.reduce((sum, [, s]) => sum + count(s), 0);
       const problem = quotaProblem(key, total, `${describeAlb(use)} would hold ${what}`, overrides);
       if (!problem) continue;
       // Reported at the first service (in name order) past the limit: the one to move to another group.
+      const limit = quotaLimit(key, overrides);
       let used = 0;
-      const [name] = use.services.find(([, s]) => (used += count(s)) > quotaLimit(key, overrides))!;
+      let name = use.services[0]![0];
+      for (const [candidate, service] of use.services) {
+        used += count(service);
+        name = candidate;
+        if (used > limit) break;
+      }
       problems.push({
         path: at(name, "alb", "group"),
         message: `${use.group}: ${problem}. Spread the services over more groups (alb.group), each its own ALB`,
       });
     }
     const plain = !albCertificateArn(ecs, use.scheme);
-    const listeners = quotaProblem("listenersPerApplicationLoadBalancer", sharedAlbListenerCount(plain), `${describeAlb(use)}: listeners`, overrides);
+    const listeners = quotaProblem(
+      "listenersPerApplicationLoadBalancer",
+      sharedAlbListenerCount(plain),
+      `${describeAlb(use)}: listeners`,
+      overrides,
+    );
     if (listeners) problems.push({ path: ["alb"], message: listeners });
     const ingress = albIngressCidrs(ecs, use.scheme, "the VPC's CIDR block").length * sharedAlbListenerCount(plain);
     const ingressProblem = quotaProblem(
@@ -143,7 +158,12 @@ export function loadBalancerQuotas(ecs: EcsSettings): EcsProblem[] {
   const nlbs = Object.entries(ecs.services).filter(([, s]) => s.loadBalancer === "nlb");
   for (const [name, service] of nlbs) {
     const cidrs = service.nlb?.ingressCidrs.length ?? 0;
-    const problem = quotaProblem("securityGroupRulesPerDirection", cidrs, "inbound rules on the NLB's security group (one per CIDR block)", overrides);
+    const problem = quotaProblem(
+      "securityGroupRulesPerDirection",
+      cidrs,
+      "inbound rules on the NLB's security group (one per CIDR block)",
+      overrides,
+    );
     if (problem) problems.push({ path: at(name, "nlb", "ingressCidrs"), message: `${problem}; list fewer, wider blocks` });
   }
   // Only the ecs layer creates load balancers; the quotas count per account and Region, across environments too.

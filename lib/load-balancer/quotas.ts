@@ -20,7 +20,12 @@ export interface AwsQuota {
 export const AWS_QUOTAS = {
   applicationLoadBalancersPerRegion: { name: "Application Load Balancers per Region", value: 50, adjustable: true, page: ALB_QUOTAS_PAGE },
   networkLoadBalancersPerRegion: { name: "Network Load Balancers per Region", value: 50, adjustable: true, page: NLB_QUOTAS_PAGE },
-  listenersPerApplicationLoadBalancer: { name: "Listeners per Application Load Balancer", value: 50, adjustable: true, page: ALB_QUOTAS_PAGE },
+  listenersPerApplicationLoadBalancer: {
+    name: "Listeners per Application Load Balancer",
+    value: 50,
+    adjustable: true,
+    page: ALB_QUOTAS_PAGE,
+  },
   listenersPerNetworkLoadBalancer: { name: "Listeners per Network Load Balancer", value: 50, adjustable: false, page: NLB_QUOTAS_PAGE },
   targetGroupsPerApplicationLoadBalancer: {
     name: "Target Groups per Application Load Balancer",
@@ -28,7 +33,12 @@ export const AWS_QUOTAS = {
     adjustable: false,
     page: ALB_QUOTAS_PAGE,
   },
-  targetGroupsPerAction: { name: "Target Groups per Action per Application Load Balancer", value: 5, adjustable: false, page: ALB_QUOTAS_PAGE },
+  targetGroupsPerAction: {
+    name: "Target Groups per Action per Application Load Balancer",
+    value: 5,
+    adjustable: false,
+    page: ALB_QUOTAS_PAGE,
+  },
   rulesPerApplicationLoadBalancer: {
     name: "Rules per Application Load Balancer (excluding default rules)",
     value: 100,
