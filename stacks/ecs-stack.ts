@@ -26,7 +26,7 @@ import { elbName } from "../lib/load-balancer/names";
 import { NlbServiceTarget } from "../lib/load-balancer/nlb-service-target";
 import { RateLimitWebAcl } from "../lib/load-balancer/rate-limit-web-acl";
 import type { ServiceTarget } from "../lib/load-balancer/service-target";
-import { SharedAlb } from "../lib/load-balancer/shared-alb";
+import { DEFAULT_ALB_GROUP, SharedAlb } from "../lib/load-balancer/shared-alb";
 import { compareText } from "../lib/order";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 import type { NetworkOutputs } from "./network-stack";
@@ -38,7 +38,8 @@ import type { NetworkOutputs } from "./network-stack";
 export function sharedAlbIdentity(prefix: string, use: Pick<SharedAlbUse, "scheme" | "group">, original: boolean) {
   if (original) return { id: "alb", namePrefix: prefix };
   const scheme = use.scheme === "internal" ? "internal" : "public";
-  return { id: `alb-${scheme}-${use.group}`, namePrefix: `${prefix}-${scheme}-${use.group}` };
+  const name = use.group === DEFAULT_ALB_GROUP ? scheme : `${scheme}-${use.group}`;
+  return { id: `alb-${name}`, namePrefix: `${prefix}-${name}` };
 }
 
 export interface EcsStackProps extends EnvironmentStackProps {
@@ -103,7 +104,8 @@ export class EcsStack extends EnvironmentStack {
           vpcId: network.vpcId,
           subnetIds: internal ? network.privateSubnetIds : network.publicSubnetIds,
           internal,
-          ingressCidrs: albIngressCidrs(ecs, use.scheme, network.vpcCidr),
+          // The VPC's block as configured: the network stack's output is a token, unusable in rule IDs.
+          ingressCidrs: albIngressCidrs(ecs, use.scheme, this.environment.network.cidr),
           idleTimeoutSeconds: ecs.alb.idleTimeoutSeconds,
           certificateArn: albCertificateArn(ecs, use.scheme),
           allowPlainHttp: ecs.alb.allowPlainHttp,
