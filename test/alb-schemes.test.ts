@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { sharedAlbIdentity } from "../stacks/ecs-stack";
 import { runPolicySuite } from "../tools/policy";
+import { compareStack } from "../tools/synth-diff/compare";
+import { publicIngress } from "../tools/synth-diff/risks/public-ingress";
 import {
   environmentFromYaml,
   FIXTURE_ENVIRONMENTS_DIR,
@@ -187,5 +189,35 @@ describe("ALBs exist only where services use them", () => {
       id: "alb-public-b",
       namePrefix: "prod-public-b",
     });
+  });
+});
+
+describe("synth diff risk notes: new public ingress", () => {
+  const notes = (before: SynthesizedStack, after: SynthesizedStack) =>
+    publicIngress(compareStack("prod-ecs", before.terraform, after.terraform), (address, message) => ({
+      stack: "prod-ecs",
+      address,
+      message,
+    }));
+  const today = ecsOf(prodWith((services) => delete services.orders));
+  const withInternal = ecsOf(fixtureEnvironment("prod"));
+
+  it("adding an internal API opens nothing to the internet", () => {
+    expect(notes(today, withInternal)).toEqual([]);
+  });
+
+  it("moving a service onto the internet-facing ALB is flagged on its listener rule, though no security group rule changed", () => {
+    const moved = ecsOf(
+      prodWith((services) => {
+        services.orders!.alb = { scheme: "internet-facing", priority: 200, hosts: ["orders.example.com"] };
+      }),
+    );
+    expect(notes(withInternal, moved)).toEqual([
+      {
+        stack: "prod-ecs",
+        address: expect.stringMatching(/^aws_lb_listener_rule\.orders-alb-target_rule_/),
+        message: "routes requests from the internet (hosts orders.example.com) through internet-facing load balancer `prod-alb`",
+      },
+    ]);
   });
 });
