@@ -108,7 +108,9 @@ const albSection = z
     accessLogRetentionDays: int(1, 3650).default(90).describe("Days access-log objects are kept in the ALB's log bucket. @default 90"),
     rateLimit: rateLimit.optional(),
   })
-  .describe("The ALB all `alb` services of the environment share: listeners, security group, access logs, optional WAF.");
+  .describe(
+    "Settings of the shared ALBs, one per scheme and group that `alb` services use (alb.scheme, alb.group): listeners, security groups, access logs, optional WAF.",
+  );
 
 const targetHealthCheck = z
   .strictObject({
