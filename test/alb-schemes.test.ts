@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { sharedAlbIdentity } from "../stacks/ecs-stack";
+import { estimateStack } from "../tools/cost/estimate";
 import { runPolicySuite } from "../tools/policy";
 import { compareStack } from "../tools/synth-diff/compare";
 import { publicIngress } from "../tools/synth-diff/risks/public-ingress";
@@ -118,6 +119,15 @@ describe("prod fixture: a public API and an internal API", () => {
     });
     expect(output.ingest_load_balancer!.value).toMatchObject({ kind: "nlb", scheme: "internal" });
     expect(Object.keys(output).filter((k) => k.endsWith("_dns_name"))).toEqual(["alb_dns_name", "alb_internal_dns_name"]);
+  });
+
+  it("npm run cost prices one ALB per scheme in use, and LCUs as usage for each", () => {
+    const count = (stack: SynthesizedStack, kind: string) =>
+      estimateStack(stack.name, stack.terraform).lines.find((line) => line.kind === kind)?.count;
+    const albs = Object.values(resources(prod, "aws_lb")).filter((b) => b.load_balancer_type === "application").length;
+    expect(count(prod, "Application Load Balancer")).toBe(albs);
+    expect(count(prod, "ALB LCU")).toBe(albs);
+    expect(albs).toBe(2);
   });
 
   it("passes the policy suite", () => {
