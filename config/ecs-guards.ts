@@ -10,6 +10,7 @@ import { isTimeZone, scheduleExpressionProblem } from "../lib/ecs/schedule-expre
 import { drainProblems } from "../lib/load-balancer/draining";
 import { albKeepAliveProblem, NLB_TCP_IDLE_TIMEOUT, nlbKeepAliveProblem } from "../lib/load-balancer/idle-timeouts";
 import type { EcsServiceSettings, EcsSettings } from "./ecs";
+import { albCertificateArn, albProblems, sharedAlbsInUse } from "./ecs-albs";
 import { deregistrationDelaySeconds } from "./ecs-derived";
 
 // Cross-field guards of the `ecs:` section. Each is a pure function from settings to problems
@@ -103,22 +104,13 @@ export const loadBalancerSection: Guard = (name, s) => {
   return problems;
 };
 
-export const routing: Guard = (name, s, ecs) => {
+/** Per ALB (unique priorities, rules no earlier rule shadows, AWS quotas): config/ecs-albs.ts. */
+export const routing: Guard = (name, s) => {
   if (s.loadBalancer !== "alb" || !s.alb) return [];
-  const problems: EcsProblem[] = [];
   if (s.alb.hosts.length === 0 && s.alb.paths.length === 0) {
-    problems.push({ path: at(name, "alb"), message: "matches nothing; list hosts and/or paths for the listener rule" });
+    return [{ path: at(name, "alb"), message: "matches nothing; list hosts and/or paths for the listener rule" }];
   }
-  const clash = Object.entries(ecs.services).find(
-    ([other, o]) => other < name && o.loadBalancer === "alb" && o.alb?.priority === s.alb?.priority,
-  );
-  if (clash) {
-    problems.push({
-      path: at(name, "alb", "priority"),
-      message: `${s.alb.priority} is also the priority of service ${clash[0]}; listener rule priorities must be unique on the shared ALB, pick another`,
-    });
-  }
-  return problems;
+  return [];
 };
 
 export const idleTimeouts: Guard = (name, s, ecs) => {
@@ -304,8 +296,12 @@ const SERVICE_GUARDS: readonly Guard[] = [
 
 /** Plain HTTP only when explicitly allowed, and never in production. */
 export function albListeners(ecs: EcsSettings, production: boolean): EcsProblem[] {
-  if (!Object.values(ecs.services).some((s) => s.loadBalancer === "alb")) return [];
-  const { certificateArn, allowPlainHttp } = ecs.alb;
+  const schemes = new Set(sharedAlbsInUse(ecs).map((use) => use.scheme));
+  if (schemes.size === 0) return [];
+  const { allowPlainHttp } = ecs.alb;
+  // An ALB without a certificate of its own scheme serves plain HTTP, or refuses to synthesize.
+  const withoutCertificate = [...schemes].filter((scheme) => !albCertificateArn(ecs, scheme));
+  const certificateArn = withoutCertificate.length === 0 ? (ecs.alb.certificateArn ?? ecs.alb.internalCertificateArn) : undefined;
   if (allowPlainHttp && production) {
     return [
       {
@@ -371,5 +367,6 @@ export function ecsProblems(ecs: EcsSettings, production: boolean): EcsProblem[]
     for (const guard of SERVICE_GUARDS) problems.push(...guard(name, service, ecs, production));
   }
   problems.push(...connectionBudgets(ecs));
+  problems.push(...albProblems(ecs));
   return problems;
 }

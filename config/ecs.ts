@@ -3,6 +3,8 @@ import { ecrTagPatternProblem } from "../lib/ecs/ecr-tag-pattern";
 import { FARGATE_MAX_STOP_TIMEOUT_SECONDS } from "../lib/ecs/fargate";
 import { secretReferenceProblem } from "../lib/ecs/secret-reference";
 import { ALB_IDLE_TIMEOUT, NLB_TCP_IDLE_TIMEOUT } from "../lib/load-balancer/idle-timeouts";
+import { ADJUSTABLE_QUOTAS, type AdjustableQuotaKey, AWS_QUOTAS } from "../lib/load-balancer/quotas";
+import { ALB_SCHEMES, DEFAULT_ALB_GROUP } from "../lib/load-balancer/shared-alb";
 import { CLOUDWATCH_RETENTION_DAYS } from "../lib/logs/encrypted-log-group";
 import { parseCidr } from "../lib/network/cidr";
 import { int } from "./fields";
@@ -60,12 +62,26 @@ const rateLimit = z
 
 const albSection = z
   .strictObject({
-    internal: z.boolean().default(false).describe("An internal ALB (private subnets) instead of an internet-facing one. @default false"),
+    internal: z
+      .boolean()
+      .default(false)
+      .describe(
+        "The scheme of alb services that do not set alb.scheme: internal (private subnets) instead of internet-facing. @default false",
+      ),
     ingressCidrs: z
       .array(cidr)
       .min(1, "must list at least one CIDR block")
       .default(["0.0.0.0/0"])
-      .describe("Client CIDR blocks the ALB's security group admits on its listener ports. @default [0.0.0.0/0]"),
+      .describe(
+        "Client CIDR blocks the security group of each internet-facing ALB admits on its listener ports (of each internal ALB too where internal is true and internalIngressCidrs is not set). @default [0.0.0.0/0]",
+      ),
+    internalIngressCidrs: z
+      .array(cidr)
+      .min(1, "must list at least one CIDR block")
+      .optional()
+      .describe(
+        "Client CIDR blocks the security group of each internal ALB admits on its listener ports. @default - the VPC's CIDR block (ingressCidrs where internal is true)",
+      ),
     idleTimeoutSeconds: int(ALB_IDLE_TIMEOUT.minSeconds, ALB_IDLE_TIMEOUT.maxSeconds)
       .default(ALB_IDLE_TIMEOUT.defaultSeconds)
       .describe(
@@ -74,6 +90,11 @@ const albSection = z
     certificateArn: certificateArn
       .optional()
       .describe("ACM certificate for the HTTPS listener (TLS 1.3 policy); port 80 then only redirects. Required in production."),
+    internalCertificateArn: certificateArn
+      .optional()
+      .describe(
+        "ACM certificate of the internal ALBs' HTTPS listeners, where their host names are not on certificateArn (e.g. a private CA's). @default certificateArn",
+      ),
     allowPlainHttp: z
       .boolean()
       .default(false)
@@ -87,7 +108,9 @@ const albSection = z
     accessLogRetentionDays: int(1, 3650).default(90).describe("Days access-log objects are kept in the ALB's log bucket. @default 90"),
     rateLimit: rateLimit.optional(),
   })
-  .describe("The ALB all `alb` services of the environment share: listeners, security group, access logs, optional WAF.");
+  .describe(
+    "Settings of the shared ALBs, one per scheme and group that `alb` services use (alb.scheme, alb.group): listeners, security groups, access logs, optional WAF.",
+  );
 
 const targetHealthCheck = z
   .strictObject({
@@ -211,11 +234,28 @@ const scalingSection = z
 
 const albRouting = z
   .strictObject({
-    priority: int(1, 50000).describe("Listener rule priority on the shared ALB; unique per ALB, lower wins, keep it stable."),
-    hosts: z.array(z.string().min(1)).default([]).describe("Host headers the rule matches, e.g. [api.example.com]. @default []"),
-    paths: z.array(z.string().regex(/^\//, "must start with /")).default([]).describe("Path patterns, e.g. [/api/*]. @default []"),
+    scheme: z
+      .enum(ALB_SCHEMES)
+      .optional()
+      .describe(
+        "internet-facing: on the shared ALB in the public subnets; internal: on the shared internal ALB in the private subnets, reachable only from inside the VPC (and what it routes to it). @default internet-facing (internal where ecs.alb.internal is true)",
+      ),
+    group: name
+      .default(DEFAULT_ALB_GROUP)
+      .describe(
+        "The shared ALB of this scheme to sit on: one ALB per scheme and group, created only when a service uses it. Spread services over groups when one ALB would exceed an AWS quota (100 target groups, 100 rules). @default main",
+      ),
+    priority: int(1, 50000).describe("Listener rule priority on its ALB; unique per ALB, lower wins, keep it stable."),
+    hosts: z
+      .array(z.string().min(1).max(128, "must be at most 128 characters (AWS host-header values)"))
+      .default([])
+      .describe("Host headers the rule matches (case-insensitive; * and ? wildcards), e.g. [api.example.com]. @default []"),
+    paths: z
+      .array(z.string().regex(/^\//, "must start with /").max(128, "must be at most 128 characters (AWS path-pattern values)"))
+      .default([])
+      .describe("Path patterns (case-sensitive; * and ? wildcards), e.g. [/api/*]. @default []"),
   })
-  .describe("How the shared ALB routes to this service (alb services only).");
+  .describe("How the service's shared ALB routes to it (alb services only).");
 
 const nlbSection = z
   .strictObject({
@@ -326,6 +366,24 @@ const serviceSection = z
   })
   .describe("One Fargate service.");
 
+const quotaOverrides = z
+  .strictObject(
+    Object.fromEntries(
+      ADJUSTABLE_QUOTAS.map((key) => [
+        key,
+        int(1, 1000000)
+          .optional()
+          .describe(
+            `"${AWS_QUOTAS[key].name}" as AWS granted it to this account and Region (${AWS_QUOTAS[key].page}). @default ${AWS_QUOTAS[key].value}`,
+          ),
+      ]),
+    ) as Record<AdjustableQuotaKey, z.ZodOptional<ReturnType<typeof int>>>,
+  )
+  .prefault({})
+  .describe(
+    "AWS quotas this environment's account has raised (adjustable ones only); synth refuses a configuration above a quota. Environments that share an account and Region share its quotas. @default {} - AWS's defaults",
+  );
+
 const dependencySection = z
   .strictObject({
     maxConnections: int(1, 100000000).describe("Connections the dependency accepts in total (e.g. Redis maxclients)."),
@@ -340,6 +398,7 @@ export const ecsObject = z
       .optional()
       .describe("SNS topic the service alarms notify. @default - alarms without notification"),
     alb: albSection.prefault({}),
+    quotas: quotaOverrides,
     dependencies: z
       .record(name, dependencySection)
       .default({})

@@ -1,6 +1,15 @@
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { EcsServiceSettings, EcsSettings } from "../config/ecs";
+import {
+  albCertificateArn,
+  albIngressCidrs,
+  albPlacement,
+  describeAlb,
+  isOriginalAlb,
+  type SharedAlbUse,
+  sharedAlbsInUse,
+} from "../config/ecs-albs";
 import { deregistrationDelaySeconds, minTasks } from "../config/ecs-derived";
 import { EcsCluster } from "../lib/ecs/ecs-cluster";
 import { EcsKey } from "../lib/ecs/ecs-key";
@@ -17,10 +26,21 @@ import { elbName } from "../lib/load-balancer/names";
 import { NlbServiceTarget } from "../lib/load-balancer/nlb-service-target";
 import { RateLimitWebAcl } from "../lib/load-balancer/rate-limit-web-acl";
 import type { ServiceTarget } from "../lib/load-balancer/service-target";
-import { SharedAlb } from "../lib/load-balancer/shared-alb";
+import { DEFAULT_ALB_GROUP, SharedAlb } from "../lib/load-balancer/shared-alb";
 import { compareText } from "../lib/order";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 import type { NetworkOutputs } from "./network-stack";
+
+/**
+ * Construct ID and name prefix of a shared ALB. The original one keeps `alb` and `<env>-alb`, so a fork's
+ * existing ALB, listeners and security group keep their Terraform addresses and names (both ForceNew).
+ */
+export function sharedAlbIdentity(prefix: string, use: Pick<SharedAlbUse, "scheme" | "group">, original: boolean) {
+  if (original) return { id: "alb", namePrefix: prefix };
+  const scheme = use.scheme === "internal" ? "internal" : "public";
+  const name = use.group === DEFAULT_ALB_GROUP ? scheme : `${scheme}-${use.group}`;
+  return { id: `alb-${name}`, namePrefix: `${prefix}-${name}` };
+}
 
 export interface EcsStackProps extends EnvironmentStackProps {
   readonly network: NetworkOutputs;
@@ -38,7 +58,10 @@ const WAF_LOG_RETENTION_DAYS = 90;
 export class EcsStack extends EnvironmentStack {
   readonly key: EcsKey;
   readonly cluster: EcsCluster;
+  /** The ALB of the default scheme's main group (construct ID `alb` since before schemes), where services use it. */
   readonly alb?: SharedAlb;
+  /** Every shared ALB, by `<scheme>/<group>`. */
+  readonly albs: Record<string, SharedAlb> = {};
   readonly services: Record<string, FargateService> = {};
 
   constructor(scope: Construct, props: EcsStackProps) {
@@ -63,8 +86,8 @@ export class EcsStack extends EnvironmentStack {
       production,
     });
 
-    const albServices = Object.values(ecs.services).some((s) => s.loadBalancer === "alb");
-    if (albServices) {
+    const albs = sharedAlbsInUse(ecs);
+    if (albs.length > 0) {
       const logs = new AccessLogBucket(this, "access-logs", {
         namePrefix: prefix,
         accountId: aws.accountId,
@@ -72,46 +95,63 @@ export class EcsStack extends EnvironmentStack {
         retentionDays: ecs.alb.accessLogRetentionDays,
         production,
       });
-      this.alb = new SharedAlb(this, "alb", {
-        namePrefix: prefix,
-        vpcId: network.vpcId,
-        subnetIds: ecs.alb.internal ? network.privateSubnetIds : network.publicSubnetIds,
-        internal: ecs.alb.internal,
-        ingressCidrs: ecs.alb.ingressCidrs,
-        idleTimeoutSeconds: ecs.alb.idleTimeoutSeconds,
-        certificateArn: ecs.alb.certificateArn,
-        allowPlainHttp: ecs.alb.allowPlainHttp,
-        desyncMitigationMode: ecs.alb.desyncMitigationMode,
-        accessLogBucketName: logs.bucketName,
-        accessLogBucketPolicy: logs.storage.policy,
-        production,
-      });
-      new SharedAlbAlarms(this, "alb-alarms", {
-        resourceName: `${prefix}-alb`,
-        loadBalancerArnSuffix: this.alb.loadBalancer.arnSuffix,
-        alarmTopicArn: ecs.alarmTopicArn,
-      });
-      if (ecs.alb.rateLimit) {
-        new RateLimitWebAcl(this, "rate-limit", {
-          namePrefix: prefix,
-          loadBalancerArn: this.alb.loadBalancer.arn,
-          requestsPerWindow: ecs.alb.rateLimit.requestsPerWindow,
-          windowSeconds: ecs.alb.rateLimit.windowSeconds,
-          kmsKeyArn,
-          logRetentionDays: WAF_LOG_RETENTION_DAYS,
+      let rateLimit: RateLimitWebAcl | undefined;
+      for (const use of albs) {
+        const { id, namePrefix } = sharedAlbIdentity(prefix, use, isOriginalAlb(use, ecs));
+        const internal = use.scheme === "internal";
+        const alb = new SharedAlb(this, id, {
+          namePrefix,
+          vpcId: network.vpcId,
+          subnetIds: internal ? network.privateSubnetIds : network.publicSubnetIds,
+          internal,
+          // The VPC's block as configured: the network stack's output is a token, unusable in rule IDs.
+          ingressCidrs: albIngressCidrs(ecs, use.scheme, this.environment.network.cidr),
+          idleTimeoutSeconds: ecs.alb.idleTimeoutSeconds,
+          certificateArn: albCertificateArn(ecs, use.scheme),
+          allowPlainHttp: ecs.alb.allowPlainHttp,
+          desyncMitigationMode: ecs.alb.desyncMitigationMode,
+          // One bucket for every ALB: AWS names each log object after its load balancer.
+          accessLogBucketName: logs.bucketName,
+          accessLogBucketPolicy: logs.storage.policy,
           production,
         });
-        justify(
-          this.alb.loadBalancer,
-          "CKV2_AWS_76",
-          "The web ACL implements request-rate protection (429); managed rule groups such as Log4j are a per-application decision.",
-        );
-      } else {
-        justify(
-          this.alb.loadBalancer,
-          "CKV2_AWS_28",
-          "This environment configures no ecs.alb.rateLimit, so no web ACL; set one to answer floods with 429 at the edge.",
-        );
+        this.albs[`${use.scheme}/${use.group}`] = alb;
+        if (isOriginalAlb(use, ecs)) this.alb = alb;
+        new SharedAlbAlarms(this, `${id}-alarms`, {
+          resourceName: `${namePrefix}-alb`,
+          loadBalancerArnSuffix: alb.loadBalancer.arnSuffix,
+          alarmTopicArn: ecs.alarmTopicArn,
+        });
+        new TerraformOutput(this, `${id.replace(/-/g, "_")}_dns_name`, {
+          value: alb.loadBalancer.dnsName,
+          description: `DNS name of ${describeAlb(use)} (services: ${use.services.map(([name]) => name).join(", ")})`,
+        });
+        if (ecs.alb.rateLimit) {
+          // One web ACL for every ALB: internal callers can flood a service as well (lesson 11).
+          if (rateLimit) rateLimit.protect(`association-${id}`, alb.loadBalancer.arn);
+          else {
+            rateLimit = new RateLimitWebAcl(this, "rate-limit", {
+              namePrefix: prefix,
+              loadBalancerArn: alb.loadBalancer.arn,
+              requestsPerWindow: ecs.alb.rateLimit.requestsPerWindow,
+              windowSeconds: ecs.alb.rateLimit.windowSeconds,
+              kmsKeyArn,
+              logRetentionDays: WAF_LOG_RETENTION_DAYS,
+              production,
+            });
+          }
+          justify(
+            alb.loadBalancer,
+            "CKV2_AWS_76",
+            "The web ACL implements request-rate protection (429); managed rule groups such as Log4j are a per-application decision.",
+          );
+        } else {
+          justify(
+            alb.loadBalancer,
+            "CKV2_AWS_28",
+            "This environment configures no ecs.alb.rateLimit, so no web ACL; set one to answer floods with 429 at the edge.",
+          );
+        }
       }
     }
 
@@ -167,9 +207,11 @@ export class EcsStack extends EnvironmentStack {
     let target: ServiceTarget;
     if (s.loadBalancer === "alb") {
       const routing = s.alb!;
+      const placement = albPlacement(s, ecs)!;
+      const alb = this.albs[`${placement.scheme}/${placement.group}`]!;
       target = new AlbServiceTarget(this, `${name}-alb-target`, {
         name: elbName(resourceName),
-        alb: this.alb!,
+        alb,
         vpcId: network.vpcId,
         containerPort: s.containerPort,
         healthCheck,
@@ -180,9 +222,13 @@ export class EcsStack extends EnvironmentStack {
         keepAliveTimeoutSeconds: s.keepAliveTimeoutSeconds,
         idleTimeoutSeconds: ecs.alb.idleTimeoutSeconds,
       });
+      new TerraformOutput(this, `${name.replace(/-/g, "_")}_load_balancer`, {
+        value: { kind: "alb", scheme: placement.scheme, group: placement.group, dns_name: alb.loadBalancer.dnsName },
+        description: `${name}: the shared ALB it sits on (${describeAlb(placement)}, rule priority ${routing.priority})`,
+      });
     } else {
       const nlb = s.nlb!;
-      target = new NlbServiceTarget(this, `${name}-nlb`, {
+      const own = new NlbServiceTarget(this, `${name}-nlb`, {
         name: elbName(resourceName),
         vpcId: network.vpcId,
         subnetIds: nlb.internal ? network.privateSubnetIds : network.publicSubnetIds,
@@ -201,6 +247,11 @@ export class EcsStack extends EnvironmentStack {
         connectionTermination: nlb.connectionTermination,
         keepAliveTimeoutSeconds: s.keepAliveTimeoutSeconds,
         production,
+      });
+      target = own;
+      new TerraformOutput(this, `${name.replace(/-/g, "_")}_load_balancer`, {
+        value: { kind: "nlb", scheme: nlb.internal ? "internal" : "internet-facing", dns_name: own.loadBalancer.dnsName },
+        description: `${name}: its own NLB`,
       });
     }
 

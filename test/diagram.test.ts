@@ -60,8 +60,11 @@ describe("diagram of the prod fixture", () => {
   });
 
   it("labels each load balancer with its kind, scheme and listeners", () => {
-    const alb = node(prod, "prod-ecs", /^ALB /);
+    const alb = node(prod, "prod-ecs", /^ALB prod-alb$/);
     expect(alb.lines).toEqual(expect.arrayContaining(["internet-facing", "ingress from 0.0.0.0/0: tcp/443, tcp/80"]));
+    // One shared ALB per scheme (issue 19): the internal one admits the VPC only.
+    const internal = node(prod, "prod-ecs", /^ALB prod-internal-alb$/);
+    expect(internal.lines).toEqual(expect.arrayContaining(["internal", "ingress from 10.30.0.0/16: tcp/443, tcp/80"]));
     expect(alb.lines.join("\n")).toMatch(/listeners: HTTP :80 → redirect to HTTPS :443, HTTPS :443 \(TLS13-1-3-2021-06\) → else 404/);
     const nlb = node(prod, "prod-ecs", /^NLB /);
     expect(nlb.lines).toEqual(expect.arrayContaining(["internal", "listeners: TCP :9000 (idle 350 s)"]));
@@ -69,7 +72,8 @@ describe("diagram of the prod fixture", () => {
 
   it("draws load balancer -> target group -> service, with the listener or rule on the first edge", () => {
     for (const [lb, service, label] of [
-      [/^ALB /, /^ECS service api$/, "host api.example.com\npriority 100"],
+      [/^ALB prod-alb$/, /^ECS service api$/, "host api.example.com\npriority 100"],
+      [/^ALB prod-internal-alb$/, /^ECS service orders$/, "host orders.internal.example.com\npriority 100"],
       [/^NLB /, /^ECS service ingest$/, "TCP :9000"],
     ] as const) {
       const svc = node(prod, "prod-ecs", service);
@@ -78,7 +82,7 @@ describe("diagram of the prod fixture", () => {
       expect(edge(prod, node(prod, "prod-ecs", lb), targetGroup)?.label).toBe(label);
     }
     // Alarms and scaling policies name the load balancer too; they are folded into the service and draw no edge.
-    expect(edge(prod, node(prod, "prod-ecs", /^ALB /), node(prod, "prod-ecs", /^ECS service api$/))).toBeUndefined();
+    expect(edge(prod, node(prod, "prod-ecs", /^ALB prod-alb$/), node(prod, "prod-ecs", /^ECS service api$/))).toBeUndefined();
     expect(node(prod, "prod-ecs", /^ECS service api$/).lines).toEqual(
       expect.arrayContaining(["scales 3-30 tasks", "schedules: weekday-evening, weekday-peak"]),
     );
@@ -88,9 +92,11 @@ describe("diagram of the prod fixture", () => {
     const crossing = prod.edges.filter((e) => e.crossStack).map((e) => `${title(e.from)} -> ${title(e.to)}`);
     expect(crossing.sort()).toEqual(
       [
+        "private subnets -> ALB prod-internal-alb",
         "private subnets -> Auto Scaling group prod-eks-spot-workers",
         "private subnets -> ECS service api",
         "private subnets -> ECS service ingest",
+        "private subnets -> ECS service orders",
         "private subnets -> EKS cluster prod-eks",
         "private subnets -> Managed node group prod-eks-spot-general",
         "private subnets -> Managed node group prod-eks-system",

@@ -258,7 +258,7 @@ const cases: [string, Env, string[]][] = [
     "duplicate listener rule priority",
     edit((e) => ((e.ecs.services as Record<string, unknown>).web = { ...api(), connections: {}, alb: { priority: 10, paths: ["/*"] } })),
     [
-      `${S}.web.alb.priority: 10 is also the priority of service api; listener rule priorities must be unique on the shared ALB, pick another`,
+      `${S}.web.alb.priority: 10 is also the priority of service api on the internet-facing ALB of group "main"; listener rule priorities must be unique per ALB, pick another`,
     ],
   ],
   [

@@ -224,7 +224,10 @@ describe("ALB service (prod api)", () => {
     const rule = (acl.rule as Body[])[0]!;
     expect(rule.statement).toEqual({ rate_based_statement: { limit: 3000, evaluation_window_sec: 300, aggregate_key_type: "IP" } });
     expect(rule.action).toMatchObject({ block: { custom_response: { response_code: 429 } } });
-    expect(onlyResource(prod, "aws_wafv2_web_acl_association").resource_arn).toBe("${aws_lb.alb_load-balancer_01CCC475.arn}");
+    // One web ACL for every shared ALB; the original ALB's association keeps its address.
+    expect(named(prod, "aws_wafv2_web_acl_association", "rate-limit_association_").resource_arn).toBe(
+      "${aws_lb.alb_load-balancer_01CCC475.arn}",
+    );
   });
 
   it("scales on CPU, request count per target and two Berlin-time schedules; the ALB hop gives clients 55 s idle", () => {
@@ -384,8 +387,7 @@ describe("target groups that can be replaced in one apply (containerPort edited)
   // port, protocol and target_type force a new target group (provider: internal/service/elbv2/target_group.go).
   const environment = fixtureEnvironment("prod");
   const edited = structuredClone(environment);
-  edited.ecs!.services.api!.containerPort = 8081;
-  edited.ecs!.services.ingest!.containerPort = 9001;
+  for (const service of Object.values(edited.ecs!.services)) service.containerPort += 1;
   const after = stackOf(synthEnvironment(edited), "ecs");
   const groups = (stack: SynthesizedStack) => resources(stack, "aws_lb_target_group");
 
@@ -397,7 +399,7 @@ describe("target groups that can be replaced in one apply (containerPort edited)
     for (const [key, group] of Object.entries(before)) {
       expect(group.lifecycle).toEqual({ create_before_destroy: true });
       expect(next[key]!.lifecycle).toEqual({ create_before_destroy: true });
-      expect(group.name).toMatch(/^prod-(api|ingest)-[0-9a-f]{6}$/);
+      expect(group.name).toMatch(/^prod-[a-z][a-z0-9-]*-[0-9a-f]{6}$/);
       expect((group.name as string).length).toBeLessThanOrEqual(32);
       expect(next[key]!.name).not.toBe(group.name);
       expect(next[key]!.port).toBe((group.port as number) + 1);

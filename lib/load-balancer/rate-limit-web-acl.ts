@@ -26,6 +26,11 @@ export interface RateLimitWebAclProps {
 export class RateLimitWebAcl extends Construct {
   readonly webAcl: Wafv2WebAcl;
 
+  /** Puts another load balancer behind the same rule (a web ACL may protect several regional resources). */
+  protect(id: string, loadBalancerArn: string): Wafv2WebAclAssociation {
+    return new Wafv2WebAclAssociation(this, id, { resourceArn: loadBalancerArn, webAclArn: this.webAcl.arn });
+  }
+
   constructor(scope: Construct, id: string, props: RateLimitWebAclProps) {
     super(scope, id);
     assertProps(this, [
@@ -70,7 +75,7 @@ export class RateLimitWebAcl extends Construct {
       "CKV_AWS_192",
       "This web ACL implements request-rate protection only; managed rule groups (Log4j and others) are a separate, per-application decision.",
     );
-    new Wafv2WebAclAssociation(this, "association", { resourceArn: props.loadBalancerArn, webAclArn: this.webAcl.arn });
+    this.protect("association", props.loadBalancerArn);
     const logGroup = addEncryptedLogGroup(this, "log-group", {
       name: `aws-waf-logs-${props.namePrefix}`,
       retentionDays: props.logRetentionDays,

@@ -7,9 +7,21 @@ import { Construct } from "constructs";
 import { justify } from "../justify";
 import { assertProps } from "../validation";
 import { ALB_IDLE_TIMEOUT } from "./idle-timeouts";
+import { elbName } from "./names";
 
 /** TLS 1.3 only (the ALB's 2021-06 TLS 1.3 policy family). */
 export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-3-2021-06";
+
+/** An ALB's scheme, in AWS's words: reachable from the internet, or only from inside the VPC. */
+export const ALB_SCHEMES = ["internet-facing", "internal"] as const;
+export type AlbScheme = (typeof ALB_SCHEMES)[number];
+/** The group of services that name none: one shared ALB per scheme and group. */
+export const DEFAULT_ALB_GROUP = "main";
+
+/** Listeners a shared ALB has: HTTPS plus the port-80 redirect, or one plain HTTP listener. */
+export function sharedAlbListenerCount(plainHttp: boolean): number {
+  return plainHttp ? 1 : 2;
+}
 
 export interface SharedAlbProps {
   readonly namePrefix: string;
@@ -33,7 +45,7 @@ export interface SharedAlbProps {
 }
 
 /**
- * The ALB every `alb` service of an environment shares. HTTPS (TLS 1.3) with the certificate and a
+ * An ALB that the `alb` services of one scheme and group share. HTTPS (TLS 1.3) with the certificate and a
  * port-80 listener that only redirects, or plain HTTP where explicitly allowed outside production.
  * Invalid header fields dropped, desync mitigation at least defensive, access logs on, and a default
  * action of 404: only listener rules of services route anywhere.
@@ -44,6 +56,7 @@ export class SharedAlb extends Construct {
   /** The listener service rules attach to (HTTPS, or HTTP where plain HTTP is allowed). */
   readonly listener: LbListener;
   readonly listenerPort: number;
+  readonly listenerCount: number;
 
   constructor(scope: Construct, id: string, props: SharedAlbProps) {
     super(scope, id);
@@ -57,6 +70,7 @@ export class SharedAlb extends Construct {
     ]);
     this.listenerPort = plain ? 80 : 443;
     const ports = plain ? [80] : [80, 443];
+    this.listenerCount = sharedAlbListenerCount(plain);
 
     this.securityGroup = new SecurityGroup(this, "security-group", {
       name: `${props.namePrefix}-alb`,
@@ -90,7 +104,7 @@ export class SharedAlb extends Construct {
     }
 
     this.loadBalancer = new Lb(this, "load-balancer", {
-      name: `${props.namePrefix}-alb`,
+      name: elbName(`${props.namePrefix}-alb`),
       loadBalancerType: "application",
       internal: props.internal,
       subnets: props.subnetIds,

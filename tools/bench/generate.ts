@@ -1,7 +1,12 @@
 // Generated configurations for the scaling benchmark: `environments` files, each a two-zone network and
-// `services` Fargate services (nine of ten on the shared ALB, every tenth on its own NLB), all valid.
+// `services` Fargate services (nine of ten on a shared ALB, every tenth on its own NLB), all valid: the ALB
+// services fill groups of 50, each group its own ALB (AWS allows 100 target groups and 60 outbound
+// security group rules per ALB; config/ecs-albs.ts).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+
+/** Services per ALB group: under the 60 outbound rules the ALB's security group takes by default (one per service). */
+const SERVICES_PER_ALB_GROUP = 50;
 
 /** One environment's YAML with `services` services; `index` keeps CIDRs and names distinct. */
 export function scaledEnvironmentYaml(index: number, services: number): string {
@@ -35,7 +40,7 @@ export function scaledEnvironmentYaml(index: number, services: number): string {
             "      targetHealthCheck: { protocol: TCP, intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 3 }",
             `      nlb: { port: 9000, ingressCidrs: [10.${index}.0.0/16] }`,
           ]
-        : [`      alb: { priority: ${i}, paths: ["/${name}/*"] }`]),
+        : [`      alb: { group: g${Math.ceil(i / SERVICES_PER_ALB_GROUP)}, priority: ${i}, paths: ["/${name}/*"] }`]),
       "      scaling:",
       "        minCapacity: 1",
       "        maxCapacity: 4",

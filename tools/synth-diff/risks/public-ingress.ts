@@ -26,6 +26,25 @@ function openSources(item: Item | undefined): string[] {
   }
 }
 
+/** `${aws_x.name.arn}` -> `aws_x.name`: the address a reference points at. */
+function referenced(value: unknown): string | undefined {
+  return /^\$\{([a-z0-9_]+\.[^.}]+)\.(?:arn|id)\}$/.exec(String(value))?.[1];
+}
+
+/** The load balancer a listener rule's listener belongs to, among one side's resources. */
+function ruleLoadBalancer(rule: Item | undefined, items: readonly Item[]): Item | undefined {
+  const listener = rule && items.find((i) => i.address === referenced(rule.body.listener_arn));
+  return listener && items.find((i) => i.address === referenced(listener.body.load_balancer_arn));
+}
+
+/** `hosts a, b; paths /x/*`: what a listener rule matches. */
+function ruleConditions(rule: Item): string {
+  const values = (field: string) => listAt(rule.body, "condition").flatMap((c) => listAt(c as never, `${field}.values`));
+  const hosts = values("host_header");
+  const paths = values("path_pattern");
+  return [hosts.length ? `hosts ${hosts.join(", ")}` : "", paths.length ? `paths ${paths.join(", ")}` : ""].filter(Boolean).join("; ");
+}
+
 /** New ways in from the internet: open security group rules, internet-facing load balancers, public IPs, a public EKS endpoint. */
 export const publicIngress: RiskRule = (stack, note) =>
   pairs(stack).flatMap(({ before, after }) => {
@@ -35,6 +54,16 @@ export const publicIngress: RiskRule = (stack, note) =>
     const notes: string[] = opened.map((cidr) => `new public ingress: admits traffic from ${cidr} (anywhere on the internet)`);
     if (after.type === "aws_lb" && body.internal !== true && (!was || was.internal === true)) {
       notes.push("internet-facing load balancer (`internal` is not true): reachable from the internet");
+    }
+    // A service moved onto (or added to) an internet-facing ALB: no new security group rule, yet newly public.
+    if (after.type === "aws_lb_listener_rule") {
+      const lb = ruleLoadBalancer(after, stack.newItems);
+      const previous = ruleLoadBalancer(before, stack.oldItems);
+      if (lb && lb.body.internal !== true && (!previous || previous.body.internal === true)) {
+        notes.push(
+          `routes requests from the internet (${ruleConditions(after)}) through internet-facing load balancer \`${valueAt(lb.body, "name") ?? lb.address}\``,
+        );
+      }
     }
     if (after.type === "aws_subnet" && body.map_public_ip_on_launch === true && was?.map_public_ip_on_launch !== true) {
       notes.push("`map_public_ip_on_launch` turned on: every instance launched here gets a public IP address");
