@@ -41,7 +41,8 @@ export interface ServiceTaskDefinitionProps {
   readonly cpu: number;
   readonly memoryMiB: number;
   readonly cpuArchitecture: "X86_64" | "ARM64";
-  readonly containerPort: number;
+  /** @default - no port mapping (a queue worker nothing connects to) */
+  readonly containerPort?: number;
   /** @default the image's CMD */
   readonly command?: readonly string[];
   readonly environment: Readonly<Record<string, string>>;
@@ -214,7 +215,7 @@ export class ServiceTaskDefinition extends Construct {
         image: props.image,
         essential: true,
         command: props.command,
-        portMappings: [{ containerPort: props.containerPort, protocol: "tcp" }],
+        portMappings: props.containerPort === undefined ? [] : [{ containerPort: props.containerPort, protocol: "tcp" }],
         environment: Object.entries(props.environment).map(([name, value]) => ({ name, value })),
         secrets: Object.entries(props.secrets).map(([name, valueFrom]) => ({ name, valueFrom })),
         readonlyRootFilesystem: props.readonlyRootFilesystem,
