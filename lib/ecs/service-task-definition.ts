@@ -22,6 +22,20 @@ export const ECS_EXEC_AGENT_PATHS: readonly { readonly name: string; readonly pa
   { name: "ecs-exec-ssm-logs", path: "/var/log/amazon/ssm" },
 ];
 
+/** What ECS Exec needs of the task role besides the application's own grants (the policy suite allows these too). */
+export const ECS_EXEC_TASK_ROLE_ACTIONS: readonly string[] = [
+  "ssmmessages:CreateControlChannel",
+  "ssmmessages:CreateDataChannel",
+  "ssmmessages:OpenControlChannel",
+  "ssmmessages:OpenDataChannel",
+  "logs:DescribeLogGroups",
+  "logs:CreateLogStream",
+  "logs:DescribeLogStreams",
+  "logs:PutLogEvents",
+  "kms:Decrypt",
+  "kms:GenerateDataKey",
+];
+
 export interface ContainerHealthCheck {
   readonly command: readonly string[];
   readonly intervalSeconds: number;
