@@ -172,6 +172,7 @@ export function buildDiagram(allStacks: readonly StackJson[], environment: strin
       if (ref.attribute === "depends_on" && !flows) continue;
       const only = viewOf(target.type).edgesOnlyFrom;
       if (only && !only.includes(resource.type)) continue;
+      if (view.edgesOnlyTo && !view.edgesOnlyTo.includes(target.type)) continue;
       const crossStack = target.stack !== resource.stack;
       if (flows) addEdge(node, targetNode, view.edgeLabel?.(resource, ref.attribute), crossStack);
       else addEdge(targetNode, node, undefined, crossStack);
