@@ -162,7 +162,7 @@ describe.each(FIXTURE_ENVIRONMENTS)("%s-ecs workers", (name) => {
       expect(fromZero![1]).toMatchObject({
         policy_type: "StepScaling",
         step_scaling_policy_configuration: {
-          adjustment_type: "ChangeInCapacity",
+          adjustment_type: "ExactCapacity",
           step_adjustment: [{ metric_interval_lower_bound: "0", scaling_adjustment: 1 }],
         },
         // Chained after the backlog policy (one change at a time per scalable target).

@@ -160,8 +160,10 @@ export class ServiceScaling extends Construct {
 
   /**
    * Scale-out from zero tasks, which target tracking on a per-task ratio cannot do (at zero tasks the
-   * ratio has no value): a step policy adds one task when an alarm sees visible messages while no task
-   * runs. From one task on, the backlog tracking takes over; the alarm returns to OK.
+   * ratio has no value): a step policy sets the desired count to one when an alarm sees visible messages
+   * while no task runs. ExactCapacity, not +1: CloudWatch re-invokes Auto Scaling actions every minute an
+   * alarm stays in ALARM, and a task that fails to start must not add one task a minute up to the maximum.
+   * From one running task on, the backlog tracking takes over; the alarm returns to OK.
    */
   scaleOutFromZero(source: BacklogSource): { policy: AppautoscalingPolicy; alarm: CloudwatchMetricAlarm } {
     const policy = new AppautoscalingPolicy(this, "from-zero-step", {
@@ -171,7 +173,7 @@ export class ServiceScaling extends Construct {
       scalableDimension: this.target.scalableDimension,
       resourceId: this.target.resourceId,
       stepScalingPolicyConfiguration: {
-        adjustmentType: "ChangeInCapacity",
+        adjustmentType: "ExactCapacity",
         cooldown: 60,
         metricAggregationType: "Maximum",
         stepAdjustment: [{ metricIntervalLowerBound: "0", scalingAdjustment: 1 }],
