@@ -46,15 +46,16 @@ describe.each(FIXTURE_ENVIRONMENTS)("%s-ecs", (name) => {
     const services = Object.values(resources(stack, "aws_ecs_service"));
     expect(services).toHaveLength(Object.keys(environment.ecs!.services).length);
     for (const service of services) {
+      const worker = service.load_balancer === undefined;
       expect(service.network_configuration).toMatchObject({ assign_public_ip: false });
       for (const subnet of (service.network_configuration as Body).subnets as string[]) expect(subnet).toContain("private");
       expect(service.deployment_circuit_breaker).toEqual({ enable: true, rollback: true });
       expect(service.deployment_minimum_healthy_percent).toBe(100);
       expect(service.deployment_maximum_percent).toBe(200);
       expect(service.lifecycle).toEqual({ ignore_changes: ["desired_count"] });
-      // After the listener (rule) that uses its target group, and after the cluster's capacity providers.
+      // After the listener (rule) that uses its target group (none for a worker), and after the cluster's capacity providers.
       expect(service.depends_on).toEqual([
-        expect.stringMatching(/^aws_lb_listener(_rule)?\.[\w-]+$/),
+        ...(worker ? [] : [expect.stringMatching(/^aws_lb_listener(_rule)?\.[\w-]+$/)]),
         expect.stringMatching(/^aws_ecs_cluster_capacity_providers\.[\w-]+$/),
       ]);
     }
@@ -81,8 +82,9 @@ describe.each(FIXTURE_ENVIRONMENTS)("%s-ecs", (name) => {
     }
   });
 
-  it("publishes each service's client max idle time", () => {
-    for (const service of Object.keys(environment.ecs!.services)) {
+  it("publishes each load-balanced service's client max idle time (a worker has no client connections)", () => {
+    const balanced = Object.entries(environment.ecs!.services).filter(([, s]) => s.loadBalancer !== "none");
+    for (const [service] of balanced) {
       expect(stack.terraform.output?.[`${service.replace(/-/g, "_")}_client_max_idle_seconds`]).toBeDefined();
     }
   });

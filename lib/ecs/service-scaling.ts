@@ -184,7 +184,7 @@ export class ServiceScaling extends Construct {
     this.arrange();
     const alarm = new CloudwatchMetricAlarm(this, "from-zero-alarm", {
       alarmName: `${this.props.resourceName}-messages-without-tasks`,
-      alarmDescription: `${this.props.resourceName}: messages wait while no task runs; starts the first task (scale-out from zero). Check first, if it stays in alarm: the service's events (tasks failing to start) and the scalable target's maxCapacity`,
+      alarmDescription: `${this.props.resourceName}: messages wait while no task runs; starts the first task (lesson 4: scale-out from zero). Check first: if it stays in alarm, the service's events (tasks failing to start) and the scalable target's maxCapacity`,
       comparisonOperator: "GreaterThanThreshold",
       threshold: 0,
       evaluationPeriods: 1,

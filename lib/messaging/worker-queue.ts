@@ -126,7 +126,7 @@ export class WorkerQueue extends Construct {
     const alarm = (alarmId: string, spec: Omit<Parameters<typeof metricAlarm>[2], "alarmName" | "topicArn">) =>
       this.alarms.push(metricAlarm(this, alarmId, { ...spec, alarmName: `${props.queueName}-${alarmId}`, topicArn: props.alarmTopicArn }));
     alarm("dead-letters", {
-      description: `${props.queueName}: messages in the dead-letter queue; each failed ${props.maxReceiveCount} times. Check first: the worker's logs for the failing message, then redrive from the DLQ once fixed (it keeps them until ${props.deadLetterRetentionSeconds} s after they were first sent)`,
+      description: `${props.queueName}: messages in the dead-letter queue, each failed ${props.maxReceiveCount} times (lesson 10: a failure surfaces instead of retrying forever). Check first: the worker's logs for the failing message, then redrive from the DLQ once fixed (it keeps them until ${props.deadLetterRetentionSeconds} s after they were first sent)`,
       namespace: "AWS/SQS",
       metricName: "ApproximateNumberOfMessagesVisible",
       statistic: "Maximum",
@@ -135,7 +135,7 @@ export class WorkerQueue extends Construct {
       periods: 1,
     });
     alarm("oldest-message", {
-      description: `${props.queueName}: the oldest message waits more than ${props.oldestMessageAlarmSeconds} s; messages expire after ${props.messageRetentionSeconds} s. Check first: are tasks running and at their maximum, and do they fail on one message (ApproximateReceiveCount)`,
+      description: `${props.queueName}: the oldest message waits more than ${props.oldestMessageAlarmSeconds} s, and messages expire after ${props.messageRetentionSeconds} s (lesson 7: the workers do not keep up). Check first: are tasks running and at their maximum, and do they fail on one message (ApproximateReceiveCount)`,
       namespace: "AWS/SQS",
       metricName: "ApproximateAgeOfOldestMessage",
       statistic: "Maximum",
