@@ -2,6 +2,7 @@ import { ACCESS_LEVELS, accessLevelProblem, type ResourceType, resourceTypeOf } 
 import { filterPolicyProblem } from "../lib/messaging/filter-policy";
 import { queueTimingProblems } from "../lib/messaging/queue-timing";
 import type { EcsServiceSettings, EcsSettings } from "./ecs";
+import { messagingEnvironment } from "./ecs-messaging-env";
 
 // Guards of queue workers (loadBalancer: none), topics and task permissions (issue #19 items 1-3).
 // Pure functions from settings to problems, paths relative to `ecs`, like config/ecs-guards.ts.
@@ -155,6 +156,16 @@ export function permissions(name: string, s: EcsServiceSettings, ecs: EcsSetting
   return problems;
 }
 
+/** The variables the stack sets (queue URLs, topic ARNs) must not be set by hand too. */
+export function messagingVariables(name: string, s: EcsServiceSettings): WorkerProblem[] {
+  return Object.keys(messagingEnvironment(name, s))
+    .filter((variable) => s.environment[variable] !== undefined || s.secrets[variable] !== undefined)
+    .map((variable) => ({
+      path: at(name, s.environment[variable] !== undefined ? "environment" : "secrets", variable),
+      message: "is set by the stack (the URL or ARN of a queue or topic this service uses); remove it here",
+    }));
+}
+
 /** The levels the model offers, for messages and docs. */
 export const LEVELS_BY_TYPE = Object.fromEntries(Object.entries(ACCESS_LEVELS).map(([type, levels]) => [type, Object.keys(levels)]));
 
@@ -165,5 +176,6 @@ export function workerProblems(ecs: EcsSettings): WorkerProblem[] {
     ...queueTiming(name, s),
     ...subscriptions(name, s, ecs),
     ...permissions(name, s, ecs),
+    ...messagingVariables(name, s),
   ]);
 }

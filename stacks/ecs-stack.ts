@@ -3,6 +3,7 @@ import type { Construct } from "constructs";
 import type { EcsServiceSettings, EcsSettings } from "../config/ecs";
 import { deregistrationDelaySeconds, minTasks } from "../config/ecs-derived";
 import { maxTasks } from "../config/ecs-guards";
+import { messagingEnvironment } from "../config/ecs-messaging-env";
 import type { QueueSettings } from "../config/ecs-queue";
 import { EcsCluster } from "../lib/ecs/ecs-cluster";
 import { EcsKey } from "../lib/ecs/ecs-key";
@@ -165,7 +166,7 @@ export class EcsStack extends EnvironmentStack {
       cpuArchitecture: s.cpuArchitecture,
       containerPort: s.containerPort,
       command: s.command,
-      environment: s.environment,
+      environment: { ...s.environment, ...this.messagingVariables(name, s) },
       secrets: s.secrets,
       secretsKmsKeyArn: s.secretsKmsKeyArn,
       healthCheck: s.healthCheck,
@@ -336,6 +337,17 @@ export class EcsStack extends EnvironmentStack {
       alarmTopicArn: ecs.alarmTopicArn,
       production: this.environment.production,
     });
+  }
+
+  /** Queue URLs and topic ARNs for the container (the guards refuse the same names in environment). */
+  private messagingVariables(name: string, s: EcsServiceSettings): Record<string, string> {
+    const values: Record<string, string> = {};
+    for (const [variable, ref] of Object.entries(messagingEnvironment(name, s))) {
+      if (ref.kind === "own-queue") values[variable] = this.queues[name]!.queue.url;
+      else if (ref.kind === "queue") values[variable] = this.queues[ref.service]!.queue.url;
+      else values[variable] = this.topics[ref.topic]!.topic.arn;
+    }
+    return values;
   }
 
   /** The task role's grants: a worker consumes its own queue; every service gets what its permissions list. */

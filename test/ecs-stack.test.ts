@@ -111,7 +111,11 @@ describe("container definitions (parsed from the JSON string)", () => {
     expect(api!.secrets).toEqual([
       { name: "DATABASE_URL", valueFrom: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/api/database-url-AbCdEf" },
     ]);
-    expect(api!.environment).toEqual([{ name: "LOG_LEVEL", value: "info" }]);
+    // The plain settings, then what the stack sets: the ARN of the topic the api publishes to.
+    expect(api!.environment).toEqual([
+      { name: "LOG_LEVEL", value: "info" },
+      { name: "SNS_TOPIC_ORDERS_ARN", value: expect.stringMatching(/^\$\{aws_sns_topic\.topic-orders_topic_[0-9A-F]{8}\.arn\}$/) },
+    ]);
   });
 
   it("log with awslogs to the service's own group and run the container health check", () => {

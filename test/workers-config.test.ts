@@ -189,6 +189,17 @@ const cases: [string, Env, string[]][] = [
     ],
   ],
   [
+    "a variable the stack sets, set by hand",
+    edit((_, a, w) => {
+      (w as Record<string, unknown>).environment = { SQS_QUEUE_URL: "https://example" };
+      (a as Record<string, unknown>).environment = { SNS_TOPIC_ORDERS_ARN: "arn:aws:sns:eu-west-1:111122223333:x" };
+    }),
+    [
+      `${S}.api.environment.SNS_TOPIC_ORDERS_ARN: is set by the stack (the URL or ARN of a queue or topic this service uses); remove it here`,
+      `${S}.billing.environment.SQS_QUEUE_URL: is set by the stack (the URL or ARN of a queue or topic this service uses); remove it here`,
+    ],
+  ],
+  [
     "consume on the worker's own queue",
     edit((_, __, w) => (w.permissions = [{ queue: "billing", access: ["consume"] }])),
     [`${S}.billing.permissions.0.access: consume on the service's own queue is granted already; remove it`],

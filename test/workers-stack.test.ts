@@ -67,6 +67,8 @@ describe.each(FIXTURE_ENVIRONMENTS)("%s-ecs workers", (name) => {
       expect(queue.visibility_timeout_seconds).toBeGreaterThan(container!.stopTimeout as number);
       expect(queue.visibility_timeout_seconds).toBeGreaterThan(q.maxProcessingSeconds);
       expect(container!.portMappings ?? []).toEqual([]);
+      // The worker finds its queue through the environment, not a hard-coded name.
+      expect(container!.environment).toContainEqual({ name: "SQS_QUEUE_URL", value: ref("aws_sqs_queue", queueKey, "url") });
     });
 
     it("runs without a load balancer and admits no inbound traffic", () => {
@@ -216,6 +218,20 @@ describe.each(FIXTURE_ENVIRONMENTS)("%s-ecs workers", (name) => {
         },
       },
     ]);
+  });
+
+  it("tells each publisher its topics' ARNs (SNS_TOPIC_<NAME>_ARN)", () => {
+    for (const [service, s] of Object.entries(ecs.services)) {
+      const [, task] = named(stack, "aws_ecs_task_definition", `${service}-task_`);
+      const [container] = JSON.parse(task.container_definitions as string) as Body[];
+      for (const p of s.permissions.filter((x) => x.topic)) {
+        const [topicKey] = named(stack, "aws_sns_topic", `topic-${p.topic}_`);
+        expect(container!.environment).toContainEqual({
+          name: `SNS_TOPIC_${p.topic!.toUpperCase().replace(/-/g, "_")}_ARN`,
+          value: ref("aws_sns_topic", topicKey, "arn"),
+        });
+      }
+    }
   });
 
   it("grants every configured permission with exactly the level's actions on the named resource", () => {
