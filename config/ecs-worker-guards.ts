@@ -124,7 +124,7 @@ export function permissions(name: string, s: EcsServiceSettings, ecs: EcsSetting
     } else if (entry.queue !== undefined) {
       type = "sqs";
       const owner = ecs.services[entry.queue];
-      if (!owner || owner.loadBalancer !== "none") {
+      if (owner?.loadBalancer !== "none") {
         const workers = Object.entries(ecs.services)
           .filter(([, o]) => o.loadBalancer === "none")
           .map(([n]) => n);
