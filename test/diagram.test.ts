@@ -113,13 +113,14 @@ describe("diagram of the prod fixture", () => {
     expect(edge(prod, rules, node(prod, "prod-eks", /^SQS queue /))?.label).toBe("events");
   });
 
-  it("draws topics -> queues -> workers: raw (filtered) delivery, the queue to the worker that scales on it, redrive to the DLQ", () => {
+  it("draws publishers -> topics -> queues -> workers: raw (filtered) delivery, the queue to the worker that scales on it, redrive to the DLQ", () => {
     const topic = node(prod, "prod-ecs", /^SNS topic prod-orders$/);
     expect(topic.lines).toContain("encrypted");
     const queue = node(prod, "prod-ecs", /^SQS queue prod-billing$/);
     const dlq = node(prod, "prod-ecs", /^SQS queue prod-billing-dlq$/);
     const worker = node(prod, "prod-ecs", /^ECS service billing$/);
     expect(edge(prod, topic, queue)?.label).toBe("raw, filtered");
+    expect(edge(prod, node(prod, "prod-ecs", /^ECS service api$/), topic)?.label).toBe("publishes");
     expect(edge(prod, queue, worker)).toBeDefined();
     expect(edge(prod, queue, dlq)?.label).toMatch(/^after \d+ receives$/);
     expect(worker.lines.join("\n")).toMatch(/target tracking: backlog per task \d+/);

@@ -35,7 +35,9 @@ export interface TypeView {
   readonly facts?: (resource: Resource, lookup: Lookup) => Fact[];
   /** Attributes whose references point the edge from this resource to the referenced one (traffic, log delivery). */
   readonly flowsTo?: readonly string[];
-  /** Label of an edge drawn through `flowsTo`. */
+  /** Referenced types the edge points forward to, whatever the attribute (a task publishing to a topic). */
+  readonly flowsToTypes?: readonly string[];
+  /** Label of an edge drawn through `flowsTo` or `flowsToTypes`. */
   readonly edgeLabel?: (resource: Resource, attribute: string) => string | undefined;
   /** Only references from these types draw an edge to this resource (the VPC: everything else is in a subnet). */
   readonly edgesOnlyFrom?: readonly string[];
@@ -263,6 +265,9 @@ export const TYPE_VIEWS: Readonly<Record<string, TypeView>> = {
   },
   aws_ecs_task_definition: {
     foldInto: { referrers: ["aws_ecs_service"] },
+    // The container's SNS_TOPIC_<NAME>_ARN: the service publishes to the topic (its ECR image and queue URL point at it).
+    flowsToTypes: ["aws_sns_topic"],
+    edgeLabel: () => "publishes",
     facts: (r) => [
       `task ${str(a(r).cpu)} CPU / ${str(a(r).memory)} MiB${blocks(a(r).runtime_platform)[0]?.cpu_architecture ? `, ${str(blocks(a(r).runtime_platform)[0]?.cpu_architecture)}` : ""}`,
     ],
