@@ -64,6 +64,8 @@ export function albCertificateArn(ecs: EcsSettings, scheme: AlbScheme): string |
 
 /** Ports the load balancer connects to on each task: one egress rule each on its security group (lib/ecs/fargate-service.ts). */
 export function targetPorts(service: EcsServiceSettings): number[] {
+  // A queue worker (loadBalancer none) has no container port and no load balancer connecting to it.
+  if (service.containerPort === undefined) return [];
   return [...new Set([service.containerPort, service.targetHealthCheck.port ?? service.containerPort])];
 }
 

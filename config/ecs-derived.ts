@@ -3,8 +3,9 @@ import type { EcsServiceSettings } from "./ecs";
 
 // Values of a service that follow from several of its settings; the guards and the ecs stack read them here.
 
-/** The service's deregistration delay: its own, or the default of its load balancer kind. */
+/** The service's deregistration delay: its own, or the default of its load balancer kind (0 for a worker: nothing to deregister from). */
 export function deregistrationDelaySeconds(service: EcsServiceSettings): number {
+  if (service.loadBalancer === "none") return 0;
   return service.deregistrationDelaySeconds ?? DEFAULT_DEREGISTRATION_DELAY_SECONDS[service.loadBalancer];
 }
 

@@ -12,6 +12,7 @@ import { albKeepAliveProblem, NLB_TCP_IDLE_TIMEOUT, nlbKeepAliveProblem } from "
 import type { EcsServiceSettings, EcsSettings } from "./ecs";
 import { albCertificateArn, albProblems, sharedAlbsInUse } from "./ecs-albs";
 import { deregistrationDelaySeconds } from "./ecs-derived";
+import { workerProblems } from "./ecs-worker-guards";
 
 // Cross-field guards of the `ecs:` section. Each is a pure function from settings to problems
 // (path relative to `ecs`, message saying both values, what would go wrong, and the fix), so the
@@ -85,6 +86,14 @@ export const capacity: Guard = (name, s) => {
 };
 
 export const loadBalancerSection: Guard = (name, s) => {
+  if (s.loadBalancer === "none") {
+    return (["alb", "nlb"] as const)
+      .filter((kind) => s[kind])
+      .map((kind) => ({
+        path: at(name, kind),
+        message: `does not apply: loadBalancer is none (a worker without a load balancer); remove ${kind} or switch loadBalancer`,
+      }));
+  }
   const other = s.loadBalancer === "alb" ? "nlb" : "alb";
   const problems: EcsProblem[] = [];
   if (!s[s.loadBalancer]) {
@@ -114,6 +123,8 @@ export const routing: Guard = (name, s) => {
 };
 
 export const idleTimeouts: Guard = (name, s, ecs) => {
+  // Workers have no load balancer; a missing keep-alive of an alb/nlb service is workerShape's finding.
+  if (s.loadBalancer === "none" || s.keepAliveTimeoutSeconds === undefined) return [];
   const problem =
     s.loadBalancer === "alb"
       ? albKeepAliveProblem(s.keepAliveTimeoutSeconds, ecs.alb.idleTimeoutSeconds)
@@ -148,7 +159,9 @@ export const nlbListener: Guard = (name, s) => {
 export const healthChecks: Guard = (name, s) => {
   const problems: EcsProblem[] = [];
   const hc = s.targetHealthCheck;
-  if (hc.timeoutSeconds >= hc.intervalSeconds) {
+  // The target health check and its grace period concern load balancers; a worker (none) has neither.
+  const balanced = s.loadBalancer !== "none";
+  if (balanced && hc.timeoutSeconds >= hc.intervalSeconds) {
     problems.push({
       path: at(name, "targetHealthCheck", "timeoutSeconds"),
       message: `${hc.timeoutSeconds} is not less than intervalSeconds (${hc.intervalSeconds}); a check would still run when the next starts and AWS rejects it. Lower timeoutSeconds or raise intervalSeconds`,
@@ -161,7 +174,7 @@ export const healthChecks: Guard = (name, s) => {
     });
   }
   const timeToHealthy = hc.healthyThreshold * hc.intervalSeconds;
-  if (s.healthCheckGracePeriodSeconds < timeToHealthy) {
+  if (balanced && s.healthCheckGracePeriodSeconds < timeToHealthy) {
     problems.push({
       path: at(name, "healthCheckGracePeriodSeconds"),
       message: `${s.healthCheckGracePeriodSeconds} is shorter than the time a new task needs to turn healthy (healthyThreshold ${hc.healthyThreshold} x intervalSeconds ${hc.intervalSeconds} = ${timeToHealthy} s); ECS would replace tasks that are still starting. Raise it to at least ${timeToHealthy} or check more often`,
@@ -201,14 +214,16 @@ export const gracefulShutdown: Guard = (name, s) => {
 
 /** Lessons 1 and 8: deregistration, delay, SIGTERM and the drain in the order ECS runs them (lib/load-balancer/draining.ts). */
 export const draining: Guard = (name, s) =>
-  drainProblems({
-    kind: s.loadBalancer,
-    deregistrationDelaySeconds: deregistrationDelaySeconds(s),
-    connectionTermination: s.loadBalancer === "nlb" && (s.nlb?.connectionTermination ?? false),
-    gracefulShutdownSeconds: s.gracefulShutdownSeconds,
-    stopTimeoutSeconds: s.stopTimeoutSeconds,
-    keepAliveTimeoutSeconds: s.keepAliveTimeoutSeconds,
-  }).map((problem) => ({ path: at(name, problem.field), message: problem.message }));
+  s.loadBalancer === "none" || s.keepAliveTimeoutSeconds === undefined
+    ? []
+    : drainProblems({
+        kind: s.loadBalancer,
+        deregistrationDelaySeconds: deregistrationDelaySeconds(s),
+        connectionTermination: s.loadBalancer === "nlb" && (s.nlb?.connectionTermination ?? false),
+        gracefulShutdownSeconds: s.gracefulShutdownSeconds,
+        stopTimeoutSeconds: s.stopTimeoutSeconds,
+        keepAliveTimeoutSeconds: s.keepAliveTimeoutSeconds,
+      }).map((problem) => ({ path: at(name, problem.field), message: problem.message }));
 
 export const scaling: Guard = (name, s) => {
   const problems: EcsProblem[] = [];
@@ -368,5 +383,6 @@ export function ecsProblems(ecs: EcsSettings, production: boolean): EcsProblem[]
   }
   problems.push(...connectionBudgets(ecs));
   problems.push(...albProblems(ecs));
+  problems.push(...workerProblems(ecs));
   return problems;
 }

@@ -7,6 +7,8 @@ import { ADJUSTABLE_QUOTAS, type AdjustableQuotaKey, AWS_QUOTAS } from "../lib/l
 import { ALB_SCHEMES, DEFAULT_ALB_GROUP } from "../lib/load-balancer/shared-alb";
 import { CLOUDWATCH_RETENTION_DAYS } from "../lib/logs/encrypted-log-group";
 import { parseCidr } from "../lib/network/cidr";
+import { permissionsList } from "./ecs-permissions";
+import { backlogPerTask, queueSection, topicsSection } from "./ecs-queue";
 import { int } from "./fields";
 
 // The `ecs:` section of an environment: the cluster's Fargate services, the shared ALB, the
@@ -228,6 +230,7 @@ const scalingSection = z
     cpu: targetTracking("average CPU utilization (%)", 60, 100).optional(),
     memory: targetTracking("average memory utilization (%)", 70, 100).optional(),
     requestsPerTarget: targetTracking("ALB requests per target per minute", 1000, 1000000).optional(),
+    backlogPerTask: backlogPerTask.optional(),
     schedules: z.array(scheduleSection).default([]).describe("Scheduled actions, e.g. raise the minimum before a daily peak. @default []"),
   })
   .describe("Application Auto Scaling of the service's task count. ECS desired_count is owned by this after creation.");
@@ -291,12 +294,18 @@ const nlbSection = z
 
 const serviceSection = z
   .strictObject({
-    loadBalancer: z.enum(["alb", "nlb"]).describe("alb: HTTP on the shared ALB; nlb: the service's own NLB (TCP/TLS pass-through)."),
+    loadBalancer: z
+      .enum(["alb", "nlb", "none"])
+      .describe(
+        "alb: HTTP on the shared ALB; nlb: the service's own NLB (TCP/TLS pass-through); none: a queue worker without a load balancer.",
+      ),
     image: imageSection,
     cpu: z.number().int("must be a whole number").describe("Task CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384."),
     memoryMiB: z.number().int("must be a whole number").describe("Task memory in MiB, one of the sizes Fargate allows for the cpu."),
     cpuArchitecture: z.enum(["X86_64", "ARM64"]).default("X86_64").describe("CPU architecture of the image. @default X86_64"),
-    containerPort: int(1, 65535).describe("Port the container listens on."),
+    containerPort: int(1, 65535)
+      .optional()
+      .describe("Port the container listens on (required for alb and nlb services). @default - no port (workers)"),
     command: z.array(z.string()).optional().describe("Overrides the image's CMD. @default the image's"),
     environment: z
       .record(envName, z.string())
@@ -318,9 +327,11 @@ const serviceSection = z
       .default([])
       .describe("Paths the container may write despite the read-only root (task-local scratch volumes), e.g. [/tmp]. @default []"),
     logRetentionDays: z.literal(CLOUDWATCH_RETENTION_DAYS).default(30).describe("Days the service's log group keeps events. @default 30"),
-    keepAliveTimeoutSeconds: int(1, 7200).describe(
-      "The server's HTTP keep-alive (idle) timeout. ALB: must be longer than the ALB idle timeout; NLB: shorter than the TCP idle timeout (lesson 1).",
-    ),
+    keepAliveTimeoutSeconds: int(1, 7200)
+      .optional()
+      .describe(
+        "The server's HTTP keep-alive (idle) timeout, required for alb and nlb services. ALB: must be longer than the ALB idle timeout; NLB: shorter than the TCP idle timeout (lesson 1).",
+      ),
     gracefulShutdownSeconds: int(0, 600).describe(
       "Seconds the server needs after SIGTERM to finish in-flight requests and close connections (lesson 8).",
     ),
@@ -359,6 +370,8 @@ const serviceSection = z
     alb: albRouting.optional(),
     nlb: nlbSection.optional(),
     scaling: scalingSection,
+    queue: queueSection.optional(),
+    permissions: permissionsList,
     connections: z
       .record(name, int(1, 1000000))
       .default({})
@@ -399,6 +412,7 @@ export const ecsObject = z
       .describe("SNS topic the service alarms notify. @default - alarms without notification"),
     alb: albSection.prefault({}),
     quotas: quotaOverrides,
+    topics: topicsSection,
     dependencies: z
       .record(name, dependencySection)
       .default({})

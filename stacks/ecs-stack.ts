@@ -11,6 +11,9 @@ import {
   sharedAlbsInUse,
 } from "../config/ecs-albs";
 import { deregistrationDelaySeconds, minTasks } from "../config/ecs-derived";
+import { maxTasks } from "../config/ecs-guards";
+import { messagingEnvironment } from "../config/ecs-messaging-env";
+import type { QueueSettings } from "../config/ecs-queue";
 import { EcsCluster } from "../lib/ecs/ecs-cluster";
 import { EcsKey } from "../lib/ecs/ecs-key";
 import { FargateService } from "../lib/ecs/fargate-service";
@@ -19,6 +22,8 @@ import { ServiceAlarms } from "../lib/ecs/service-alarms";
 import { ServiceScaling } from "../lib/ecs/service-scaling";
 import { ServiceTaskDefinition } from "../lib/ecs/service-task-definition";
 import { SharedAlbAlarms } from "../lib/ecs/shared-alb-alarms";
+import { WorkerAlarms } from "../lib/ecs/worker-alarms";
+import { resourceTypeOf, type TaskGrant, TaskPermissions } from "../lib/iam/task-permissions";
 import { justify } from "../lib/justify";
 import { AccessLogBucket } from "../lib/load-balancer/access-log-bucket";
 import { AlbServiceTarget } from "../lib/load-balancer/alb-service-target";
@@ -27,6 +32,8 @@ import { NlbServiceTarget } from "../lib/load-balancer/nlb-service-target";
 import { RateLimitWebAcl } from "../lib/load-balancer/rate-limit-web-acl";
 import type { ServiceTarget } from "../lib/load-balancer/service-target";
 import { DEFAULT_ALB_GROUP, SharedAlb } from "../lib/load-balancer/shared-alb";
+import { EventTopic } from "../lib/messaging/topic";
+import { WorkerQueue } from "../lib/messaging/worker-queue";
 import { compareText } from "../lib/order";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 import type { NetworkOutputs } from "./network-stack";
@@ -63,6 +70,8 @@ export class EcsStack extends EnvironmentStack {
   /** Every shared ALB, by `<scheme>/<group>`. */
   readonly albs: Record<string, SharedAlb> = {};
   readonly services: Record<string, FargateService> = {};
+  readonly topics: Record<string, EventTopic> = {};
+  readonly queues: Record<string, WorkerQueue> = {};
 
   constructor(scope: Construct, props: EcsStackProps) {
     super(scope, "ecs", props);
@@ -77,6 +86,8 @@ export class EcsStack extends EnvironmentStack {
       region: aws.region,
       production,
       logGroupNamePatterns: [`/ecs/${prefix}/*`, `aws-waf-logs-${prefix}`],
+      // SNS delivers to the encrypted worker queues on behalf of the subscribed topics only.
+      snsTopicNamePatterns: subscribedTopics(ecs).map((topic) => `${prefix}-${topic}`),
     });
     const kmsKeyArn = this.key.key.arn;
     this.cluster = new EcsCluster(this, "cluster", {
@@ -155,7 +166,15 @@ export class EcsStack extends EnvironmentStack {
       }
     }
 
-    for (const [name, settings] of Object.entries(ecs.services).sort(([a], [b]) => compareText(a, b))) {
+    // Topics and worker queues first: any service may be granted access to them (permissions).
+    for (const topic of Object.keys(ecs.topics).sort(compareText)) {
+      this.topics[topic] = new EventTopic(this, `topic-${topic}`, { topicName: `${prefix}-${topic}`, kmsKeyArn });
+    }
+    const services = Object.entries(ecs.services).sort(([a], [b]) => compareText(a, b));
+    for (const [name, settings] of services) {
+      if (settings.queue) this.addQueue(name, settings.queue, ecs);
+    }
+    for (const [name, settings] of services) {
       this.addService(name, settings, ecs, network);
     }
   }
@@ -187,7 +206,7 @@ export class EcsStack extends EnvironmentStack {
       cpuArchitecture: s.cpuArchitecture,
       containerPort: s.containerPort,
       command: s.command,
-      environment: s.environment,
+      environment: { ...s.environment, ...this.messagingVariables(name, s) },
       secrets: s.secrets,
       secretsKmsKeyArn: s.secretsKmsKeyArn,
       healthCheck: s.healthCheck,
@@ -203,8 +222,11 @@ export class EcsStack extends EnvironmentStack {
       production,
     });
 
+    const grants = this.taskGrants(name, s);
+    if (grants.length > 0) new TaskPermissions(this, `${name}-permissions`, { roleId: task.taskRole.id, grants });
+
     const healthCheck = { ...s.targetHealthCheck };
-    let target: ServiceTarget;
+    let target: ServiceTarget | undefined;
     if (s.loadBalancer === "alb") {
       const routing = s.alb!;
       const placement = albPlacement(s, ecs)!;
@@ -213,20 +235,20 @@ export class EcsStack extends EnvironmentStack {
         name: elbName(resourceName),
         alb,
         vpcId: network.vpcId,
-        containerPort: s.containerPort,
+        containerPort: s.containerPort!,
         healthCheck,
         deregistrationDelaySeconds: deregistrationDelaySeconds(s),
         priority: routing.priority,
         hosts: routing.hosts,
         paths: routing.paths,
-        keepAliveTimeoutSeconds: s.keepAliveTimeoutSeconds,
+        keepAliveTimeoutSeconds: s.keepAliveTimeoutSeconds!,
         idleTimeoutSeconds: ecs.alb.idleTimeoutSeconds,
       });
       new TerraformOutput(this, `${name.replace(/-/g, "_")}_load_balancer`, {
         value: { kind: "alb", scheme: placement.scheme, group: placement.group, dns_name: alb.loadBalancer.dnsName },
         description: `${name}: the shared ALB it sits on (${describeAlb(placement)}, rule priority ${routing.priority})`,
       });
-    } else {
+    } else if (s.loadBalancer === "nlb") {
       const nlb = s.nlb!;
       const own = new NlbServiceTarget(this, `${name}-nlb`, {
         name: elbName(resourceName),
@@ -241,11 +263,11 @@ export class EcsStack extends EnvironmentStack {
         crossZone: nlb.crossZone,
         preserveClientIp: nlb.preserveClientIp,
         proxyProtocolV2: nlb.proxyProtocolV2,
-        containerPort: s.containerPort,
+        containerPort: s.containerPort!,
         healthCheck,
         deregistrationDelaySeconds: deregistrationDelaySeconds(s),
         connectionTermination: nlb.connectionTermination,
-        keepAliveTimeoutSeconds: s.keepAliveTimeoutSeconds,
+        keepAliveTimeoutSeconds: s.keepAliveTimeoutSeconds!,
         production,
       });
       target = own;
@@ -287,28 +309,53 @@ export class EcsStack extends EnvironmentStack {
     });
     if (s.scaling.cpu) scaling.scaleOnCpu(s.scaling.cpu);
     if (s.scaling.memory) scaling.scaleOnMemory(s.scaling.memory);
-    if (s.scaling.requestsPerTarget) {
+    if (s.scaling.requestsPerTarget && target) {
       scaling.scaleOnRequestCount(s.scaling.requestsPerTarget, `${target.loadBalancerArnSuffix}/${target.targetGroup.arnSuffix}`);
     }
+    const queue = this.queues[name];
+    if (queue && s.scaling.backlogPerTask) {
+      const source = { queueName: queue.queue.name, clusterName: this.cluster.cluster.name, serviceName: service.service.name };
+      scaling.scaleOnBacklogPerTask(s.scaling.backlogPerTask, source);
+      // Target tracking on a per-task ratio has no value at zero tasks; a step policy starts the first one.
+      if (minTasks(s) === 0) scaling.scaleOutFromZero(source);
+    }
     for (const schedule of s.scaling.schedules) scaling.scaleOnSchedule(schedule.name, schedule);
+    if (queue) {
+      new WorkerAlarms(this, `${name}-worker-alarms`, {
+        resourceName,
+        queueName: queue.queue.name,
+        clusterName: this.cluster.cluster.name,
+        serviceName: service.service.name,
+        maxTasks: maxTasks(s),
+        alarmTopicArn: ecs.alarmTopicArn,
+      });
+    }
 
     new ServiceAlarms(this, `${name}-alarms`, {
       resourceName,
       clusterName: this.cluster.cluster.name,
       serviceName: service.service.name,
-      loadBalancerKind: target.kind,
-      loadBalancerArnSuffix: target.loadBalancerArnSuffix,
-      targetGroupArnSuffix: target.targetGroup.arnSuffix,
+      loadBalancerKind: target?.kind ?? "none",
+      loadBalancerArnSuffix: target?.loadBalancerArnSuffix,
+      targetGroupArnSuffix: target?.targetGroup.arnSuffix,
       alarmTopicArn: ecs.alarmTopicArn,
       // A service that schedules or a minimum of 0 take to zero tasks has no healthy target by plan.
       alwaysRunning: minTasks(s) > 0,
     });
 
     const output = name.replace(/-/g, "_");
-    new TerraformOutput(this, `${output}_client_max_idle_seconds`, {
-      value: target.clientMaxIdleSeconds,
-      description: `${name}: the longest an HTTP client pool should keep an idle connection through its ${target.kind.toUpperCase()} (seconds; docs/ecs-services.md)`,
-    });
+    if (target) {
+      new TerraformOutput(this, `${output}_client_max_idle_seconds`, {
+        value: target.clientMaxIdleSeconds,
+        description: `${name}: the longest an HTTP client pool should keep an idle connection through its ${target.kind.toUpperCase()} (seconds; docs/ecs-services.md)`,
+      });
+    }
+    if (queue) {
+      new TerraformOutput(this, `${output}_queue_url`, {
+        value: queue.queue.url,
+        description: `${name}: the SQS queue the worker consumes`,
+      });
+    }
     if (repository) {
       new TerraformOutput(this, `${output}_repository_url`, {
         value: repository.repositoryUrl,
@@ -316,4 +363,66 @@ export class EcsStack extends EnvironmentStack {
       });
     }
   }
+
+  /** A worker's own queue, fed by the topics it subscribes to (issue #19 items 2 and 3). */
+  private addQueue(name: string, q: QueueSettings, ecs: EcsSettings): void {
+    const s = ecs.services[name]!;
+    this.queues[name] = new WorkerQueue(this, `${name}-queue`, {
+      queueName: `${this.namePrefix}-${name}`,
+      kmsKeyArn: this.key.key.arn,
+      visibilityTimeoutSeconds: q.visibilityTimeoutSeconds,
+      messageRetentionSeconds: q.messageRetentionSeconds,
+      deadLetterRetentionSeconds: q.deadLetterRetentionSeconds,
+      receiveWaitTimeSeconds: q.receiveWaitTimeSeconds,
+      maxReceiveCount: q.maxReceiveCount,
+      maxProcessingSeconds: q.maxProcessingSeconds,
+      stopTimeoutSeconds: s.stopTimeoutSeconds,
+      oldestMessageAlarmSeconds: q.oldestMessageAlarmSeconds,
+      alarmReactionSeconds: q.alarmReactionSeconds,
+      subscriptions: q.subscriptions.map((sub) => ({
+        id: sub.topic,
+        topicArn: this.topics[sub.topic]!.topic.arn,
+        filterPolicy: sub.filterPolicy && JSON.stringify(sub.filterPolicy),
+        filterPolicyScope: sub.filterPolicyScope,
+      })),
+      alarmTopicArn: ecs.alarmTopicArn,
+      production: this.environment.production,
+    });
+  }
+
+  /** Queue URLs and topic ARNs for the container (the guards refuse the same names in environment). */
+  private messagingVariables(name: string, s: EcsServiceSettings): Record<string, string> {
+    const values: Record<string, string> = {};
+    for (const [variable, ref] of Object.entries(messagingEnvironment(name, s))) {
+      if (ref.kind === "own-queue") values[variable] = this.queues[name]!.queue.url;
+      else if (ref.kind === "queue") values[variable] = this.queues[ref.service]!.queue.url;
+      else values[variable] = this.topics[ref.topic]!.topic.arn;
+    }
+    return values;
+  }
+
+  /** The task role's grants: a worker consumes its own queue; every service gets what its permissions list. */
+  private taskGrants(name: string, s: EcsServiceSettings): TaskGrant[] {
+    const key = this.key.key.arn;
+    const grants: TaskGrant[] = [];
+    const own = this.queues[name];
+    if (own) grants.push({ sid: "OwnQueue", type: "sqs", arn: own.queue.arn, levels: ["consume"], kmsKeyArn: key });
+    s.permissions.forEach((p, i) => {
+      if (p.topic !== undefined) {
+        grants.push({ sid: `Grant${i}Topic`, type: "sns", arn: this.topics[p.topic]!.topic.arn, levels: p.access, kmsKeyArn: key });
+      } else if (p.queue !== undefined) {
+        grants.push({ sid: `Grant${i}Queue`, type: "sqs", arn: this.queues[p.queue]!.queue.arn, levels: p.access, kmsKeyArn: key });
+      } else {
+        const arn = p.resource!;
+        grants.push({ sid: `Grant${i}Resource`, type: resourceTypeOf(arn)!, arn, levels: p.access, kmsKeyArn: p.kmsKeyArn });
+      }
+    });
+    return grants;
+  }
+}
+
+/** Topics some worker subscribes to: SNS delivers to encrypted queues on their behalf. */
+function subscribedTopics(ecs: EcsSettings): string[] {
+  const topics = Object.values(ecs.services).flatMap((s) => s.queue?.subscriptions.map((sub) => sub.topic) ?? []);
+  return [...new Set(topics)].sort(compareText);
 }

@@ -201,8 +201,9 @@ describe("fixture environments", () => {
       })),
     ).toMatchSnapshot();
     const byEnv = (env: string) => costs.filter((c) => environmentOf(c.stack) === env).reduce((n, c) => n + c.total.low, 0);
-    // dev: one NAT gateway and its address, an ALB in two zones, the API on weekdays only, two keys, seven alarms.
-    expect(round(byEnv("dev"))).toBe(69.88);
+    // dev: one NAT gateway and its address, an ALB in two zones, the API on weekdays only, two keys, and the alarm
+    // metrics of the API and of the jobs worker (its queue, scale-out from zero, backlog at maximum); the worker idles at zero tasks.
+    expect(round(byEnv("dev"))).toBe(70.68);
   });
 
   it("the report says estimate and the table's age", () => {
@@ -291,7 +292,7 @@ describe("npm run cost", () => {
     synthToDir([fixtureEnvironment("dev")], work);
     const dev = await runTs(["tools/cost/cli.ts", "--dir", work, "dev"]);
     expect([dev.code, dev.stderr]).toEqual([0, ""]);
-    expect(dev.stdout).toContain("## dev: $69.88/month");
+    expect(dev.stdout).toContain("## dev: $70.68/month");
     const unknown = await runTs(["tools/cost/cli.ts", "--dir", work, "qa"]);
     expect([unknown.code, unknown.stderr.trim()]).toEqual([2, `cost: no stacks of qa in ${work}; environments: dev`]);
   });

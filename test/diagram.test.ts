@@ -95,6 +95,7 @@ describe("diagram of the prod fixture", () => {
         "private subnets -> ALB prod-internal-alb",
         "private subnets -> Auto Scaling group prod-eks-spot-workers",
         "private subnets -> ECS service api",
+        "private subnets -> ECS service billing",
         "private subnets -> ECS service ingest",
         "private subnets -> ECS service orders",
         "private subnets -> EKS cluster prod-eks",
@@ -118,6 +119,19 @@ describe("diagram of the prod fixture", () => {
     expect(edge(prod, rules, node(prod, "prod-eks", /^SQS queue /))?.label).toBe("events");
   });
 
+  it("draws publishers -> topics -> queues -> workers: raw (filtered) delivery, the queue to the worker that scales on it, redrive to the DLQ", () => {
+    const topic = node(prod, "prod-ecs", /^SNS topic prod-orders$/);
+    expect(topic.lines).toContain("encrypted");
+    const queue = node(prod, "prod-ecs", /^SQS queue prod-billing$/);
+    const dlq = node(prod, "prod-ecs", /^SQS queue prod-billing-dlq$/);
+    const worker = node(prod, "prod-ecs", /^ECS service billing$/);
+    expect(edge(prod, topic, queue)?.label).toBe("raw, filtered");
+    expect(edge(prod, node(prod, "prod-ecs", /^ECS service api$/), topic)?.label).toBe("publishes");
+    expect(edge(prod, queue, worker)).toBeDefined();
+    expect(edge(prod, queue, dlq)?.label).toMatch(/^after \d+ receives$/);
+    expect(worker.lines.join("\n")).toMatch(/target tracking: backlog per task \d+/);
+  });
+
   it("is deterministic: the same stacks give the same DOT", () => {
     expect(toDot(buildDiagram(fixtureStacks, "prod"))).toBe(toDot(prod));
   });
@@ -138,13 +152,15 @@ describe("diagram builder on hand-written stacks", () => {
     const tagged = (env: string) => ({ aws: [{ default_tags: [{ tags: { environment: env } }] }] });
     const stacks = [
       stack("qa-network", { provider: tagged("qa"), resource: { aws_vpc: { v: { cidr_block: "10.0.0.0/16" } } } }),
-      stack("qa-extra", { provider: tagged("qa"), resource: { aws_sns_topic: { alarms: { name: "qa-alarms" } } } }, ["qa-network"]),
+      stack("qa-extra", { provider: tagged("qa"), resource: { aws_ses_configuration_set: { alarms: { name: "qa-alarms" } } } }, [
+        "qa-network",
+      ]),
       stack("qa-other-network", { provider: tagged("qa-other"), resource: { aws_vpc: { v: { cidr_block: "10.1.0.0/16" } } } }),
     ];
     const diagram = buildDiagram(stacks, "qa");
     // Stacks belong to the environment their provider tags name, so qa-other-network is not qa's.
     expect(diagram.stacks.map((s) => s.name)).toEqual(["qa-network", "qa-extra"]);
-    expect(nodesOf(diagram, "qa-extra").map((n) => n.title)).toEqual(["sns topic qa-alarms"]);
+    expect(nodesOf(diagram, "qa-extra").map((n) => n.title)).toEqual(["ses configuration set qa-alarms"]);
     expect(diagram.stackEdges).toEqual([{ from: "qa-network", to: "qa-extra" }]);
     expect(toDot(diagram)).toMatch(/ltail="cluster_qa-network", lhead="cluster_qa-extra"/);
   });

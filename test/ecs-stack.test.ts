@@ -46,15 +46,16 @@ describe.each(FIXTURE_ENVIRONMENTS)("%s-ecs", (name) => {
     const services = Object.values(resources(stack, "aws_ecs_service"));
     expect(services).toHaveLength(Object.keys(environment.ecs!.services).length);
     for (const service of services) {
+      const worker = service.load_balancer === undefined;
       expect(service.network_configuration).toMatchObject({ assign_public_ip: false });
       for (const subnet of (service.network_configuration as Body).subnets as string[]) expect(subnet).toContain("private");
       expect(service.deployment_circuit_breaker).toEqual({ enable: true, rollback: true });
       expect(service.deployment_minimum_healthy_percent).toBe(100);
       expect(service.deployment_maximum_percent).toBe(200);
       expect(service.lifecycle).toEqual({ ignore_changes: ["desired_count"] });
-      // After the listener (rule) that uses its target group, and after the cluster's capacity providers.
+      // After the listener (rule) that uses its target group (none for a worker), and after the cluster's capacity providers.
       expect(service.depends_on).toEqual([
-        expect.stringMatching(/^aws_lb_listener(_rule)?\.[\w-]+$/),
+        ...(worker ? [] : [expect.stringMatching(/^aws_lb_listener(_rule)?\.[\w-]+$/)]),
         expect.stringMatching(/^aws_ecs_cluster_capacity_providers\.[\w-]+$/),
       ]);
     }
@@ -81,8 +82,9 @@ describe.each(FIXTURE_ENVIRONMENTS)("%s-ecs", (name) => {
     }
   });
 
-  it("publishes each service's client max idle time", () => {
-    for (const service of Object.keys(environment.ecs!.services)) {
+  it("publishes each load-balanced service's client max idle time (a worker has no client connections)", () => {
+    const balanced = Object.entries(environment.ecs!.services).filter(([, s]) => s.loadBalancer !== "none");
+    for (const [service] of balanced) {
       expect(stack.terraform.output?.[`${service.replace(/-/g, "_")}_client_max_idle_seconds`]).toBeDefined();
     }
   });
@@ -109,7 +111,11 @@ describe("container definitions (parsed from the JSON string)", () => {
     expect(api!.secrets).toEqual([
       { name: "DATABASE_URL", valueFrom: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/api/database-url-AbCdEf" },
     ]);
-    expect(api!.environment).toEqual([{ name: "LOG_LEVEL", value: "info" }]);
+    // The plain settings, then what the stack sets: the ARN of the topic the api publishes to.
+    expect(api!.environment).toEqual([
+      { name: "LOG_LEVEL", value: "info" },
+      { name: "SNS_TOPIC_ORDERS_ARN", value: expect.stringMatching(/^\$\{aws_sns_topic\.topic-orders_topic_[0-9A-F]{8}\.arn\}$/) },
+    ]);
   });
 
   it("log with awslogs to the service's own group and run the container health check", () => {
@@ -387,7 +393,7 @@ describe("target groups that can be replaced in one apply (containerPort edited)
   // port, protocol and target_type force a new target group (provider: internal/service/elbv2/target_group.go).
   const environment = fixtureEnvironment("prod");
   const edited = structuredClone(environment);
-  for (const service of Object.values(edited.ecs!.services)) service.containerPort += 1;
+  for (const service of Object.values(edited.ecs!.services)) if (service.containerPort !== undefined) service.containerPort += 1;
   const after = stackOf(synthEnvironment(edited), "ecs");
   const groups = (stack: SynthesizedStack) => resources(stack, "aws_lb_target_group");
 

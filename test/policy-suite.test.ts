@@ -238,6 +238,25 @@ const BAD_CASES: [string, string, (t: FixtureStack["terraform"], s: FixtureStack
     ],
   ],
   [
+    "POL-IAM-7",
+    "a task role with a grant outside the permission model",
+    (t) => {
+      R(t).aws_ecs_task_definition.app.task_role_arn = "${aws_iam_role.task.arn}";
+    },
+    [
+      [
+        "POL-IAM-7",
+        "aws_iam_role_policy_attachment.execution",
+        "attaches a managed policy to an ECS task role; grant through the service's permissions (exact actions per level) instead",
+      ],
+      [
+        "POL-IAM-7",
+        "aws_iam_role_policy.task",
+        "policy (data.aws_iam_policy_document.task_policy) statement \"Pull\" grants ecr:GetAuthorizationToken, outside the permission model's access levels; declare the resource and level in the service's permissions",
+      ],
+    ],
+  ],
+  [
     "POL-KMS-1",
     "rotation off",
     (t) => {

@@ -34,6 +34,7 @@ describe("synth diff report (exact Markdown per fixture pair)", () => {
     ["risk-nat-gateways", "fewer NAT gateways"],
     ["risk-scaling", "autoscaling maximum raised, minimum lowered (application autoscaling, node group)"],
     ["risk-timeouts", "idle, deregistration and health-check timeouts changed"],
+    ["risk-permissions", "a task role's policy widened (a bucket, a send on every queue) and a managed policy attached"],
     ["risk-encryption-logging", "KMS key, flow log and access logs removed, a log group's key removed, EKS log types reduced"],
   ])("%s: %s", (name) => {
     expect(report(name)).toBe(expected(name));

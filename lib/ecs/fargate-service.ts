@@ -21,13 +21,16 @@ export interface FargateServiceProps {
   readonly clusterCapacityProviders: ITerraformDependable;
   readonly taskDefinitionArn: string;
   readonly containerName: string;
-  readonly containerPort: number;
+  /** @default - none (a worker without a load balancer) */
+  readonly containerPort?: number;
   readonly vpcId: string;
   readonly vpcCidr: string;
   readonly privateSubnetIds: string[];
-  readonly target: ServiceTarget;
+  /** @default - no load balancer: a queue worker, whose security group admits nothing */
+  readonly target?: ServiceTarget;
   /** Tasks at creation; Application Auto Scaling owns the count afterwards. */
   readonly initialDesiredCount: number;
+  /** Load-balanced services only (ignored without a target). */
   readonly healthCheckGracePeriodSeconds: number;
   /** @default 100 - no running task stops before its replacement is healthy */
   readonly deploymentMinimumHealthyPercent?: number;
@@ -59,26 +62,31 @@ export class FargateService extends Construct {
         `deploymentMaximumPercent (${maximum}) must exceed deploymentMinimumHealthyPercent (${minimum}), or deployments cannot make progress`,
       props.fargateWeight + props.fargateSpotWeight === 0 && "fargateWeight and fargateSpotWeight are both 0; ECS could place no task",
       props.privateSubnetIds.length === 0 && "privateSubnetIds is empty; tasks run in private subnets",
+      props.target && props.containerPort === undefined && "containerPort is required with a target: the load balancer forwards to it",
     ]);
 
     this.securityGroup = new SecurityGroup(this, "security-group", {
       name: `${props.resourceName}-service`,
-      description: `Tasks of ${props.serviceName}: admits only its ${props.target.kind.toUpperCase()}`,
+      description: props.target
+        ? `Tasks of ${props.serviceName}: admits only its ${props.target.kind.toUpperCase()}`
+        : `Tasks of ${props.serviceName}: a worker, admits no inbound traffic`,
       vpcId: props.vpcId,
       tags: { Name: `${props.resourceName}-service` },
     });
-    for (const port of props.target.targetPorts) {
+    const target = props.target;
+    for (const port of target?.targetPorts ?? []) {
+      if (!target) continue;
       new VpcSecurityGroupIngressRule(this, `from-load-balancer-${port}`, {
         securityGroupId: this.securityGroup.id,
-        description: `${props.target.kind.toUpperCase()} to the tasks on ${port === props.containerPort ? "the container" : "the health-check"} port`,
+        description: `${target.kind.toUpperCase()} to the tasks on ${port === props.containerPort ? "the container" : "the health-check"} port`,
         ipProtocol: "tcp",
         fromPort: port,
         toPort: port,
-        referencedSecurityGroupId: props.target.loadBalancerSecurityGroupId,
+        referencedSecurityGroupId: target.loadBalancerSecurityGroupId,
       });
       new VpcSecurityGroupEgressRule(this, `load-balancer-to-${port}`, {
-        securityGroupId: props.target.loadBalancerSecurityGroupId,
-        description: `${props.target.kind.toUpperCase()} to the ${props.serviceName} tasks on ${port}`,
+        securityGroupId: target.loadBalancerSecurityGroupId,
+        description: `${target.kind.toUpperCase()} to the ${props.serviceName} tasks on ${port}`,
         ipProtocol: "tcp",
         fromPort: port,
         toPort: port,
@@ -113,10 +121,14 @@ export class FargateService extends Construct {
         ...(props.fargateSpotWeight > 0 ? [{ capacityProvider: "FARGATE_SPOT", weight: props.fargateSpotWeight }] : []),
       ],
       networkConfiguration: { subnets: props.privateSubnetIds, securityGroups: [this.securityGroup.id], assignPublicIp: false },
-      loadBalancer: [
-        { targetGroupArn: props.target.targetGroup.arn, containerName: props.containerName, containerPort: props.containerPort },
-      ],
-      healthCheckGracePeriodSeconds: props.healthCheckGracePeriodSeconds,
+      ...(target
+        ? {
+            loadBalancer: [
+              { targetGroupArn: target.targetGroup.arn, containerName: props.containerName, containerPort: props.containerPort ?? 0 },
+            ],
+            healthCheckGracePeriodSeconds: props.healthCheckGracePeriodSeconds,
+          }
+        : {}),
       deploymentMinimumHealthyPercent: minimum,
       deploymentMaximumPercent: maximum,
       deploymentCircuitBreaker: { enable: true, rollback: true },
@@ -127,7 +139,7 @@ export class FargateService extends Construct {
       lifecycle: { ignoreChanges: ["desired_count"] },
       // ECS refuses a target group that no listener (rule) uses yet, and a strategy whose providers the
       // cluster does not have yet.
-      dependsOn: [props.target.attachment, props.clusterCapacityProviders],
+      dependsOn: target ? [target.attachment, props.clusterCapacityProviders] : [props.clusterCapacityProviders],
     });
   }
 }

@@ -7,10 +7,11 @@ export interface ServiceAlarmsProps {
   readonly resourceName: string;
   readonly clusterName: string;
   readonly serviceName: string;
-  readonly loadBalancerKind: "alb" | "nlb";
-  /** arn_suffix of the load balancer and of the target group (CloudWatch dimensions). */
-  readonly loadBalancerArnSuffix: string;
-  readonly targetGroupArnSuffix: string;
+  /** none: a queue worker, which gets the CPU and memory alarms only (its queue alarms are WorkerQueue's and WorkerAlarms'). */
+  readonly loadBalancerKind: "alb" | "nlb" | "none";
+  /** arn_suffix of the load balancer and of the target group (CloudWatch dimensions); required unless the kind is none. */
+  readonly loadBalancerArnSuffix?: string;
+  readonly targetGroupArnSuffix?: string;
   /** @default - alarms change state without notifying anyone */
   readonly alarmTopicArn?: string;
   /** @default 85 */
@@ -44,7 +45,7 @@ export class ServiceAlarms extends Construct {
     const service = { ClusterName: props.clusterName, ServiceName: props.serviceName };
     const alb = props.loadBalancerKind === "alb";
     const lbNamespace = alb ? "AWS/ApplicationELB" : "AWS/NetworkELB";
-    const target = { LoadBalancer: props.loadBalancerArnSuffix, TargetGroup: props.targetGroupArnSuffix };
+    const target = { LoadBalancer: props.loadBalancerArnSuffix ?? "", TargetGroup: props.targetGroupArnSuffix ?? "" };
     // Descriptions name the service by its plain resource name (serviceName may be a reference).
     const name = props.resourceName;
     const alarm = (id: string, spec: Omit<MetricAlarmSpec, "alarmName" | "topicArn">) =>
@@ -68,6 +69,7 @@ export class ServiceAlarms extends Construct {
       dimensions: service,
       periods: 5,
     });
+    if (props.loadBalancerKind === "none") return;
     alarm("unhealthy-targets", {
       description: `${name}: unhealthy targets for 3 minutes (lesson 10). Check first: the ECS service events and the stopped tasks' reasons, then the health check path and port`,
       namespace: lbNamespace,
@@ -115,7 +117,7 @@ export class ServiceAlarms extends Construct {
     } else {
       // Some resets are normal (a client or server aborting one connection); alarm on a rate that keeps recurring.
       const resets = props.tcpResetsPerMinute ?? 10;
-      const nlb = { LoadBalancer: props.loadBalancerArnSuffix };
+      const nlb = { LoadBalancer: props.loadBalancerArnSuffix ?? "" };
       alarm("tcp-target-resets", {
         description: `${name}: the tasks sent more than ${resets} TCP resets a minute in 3 of 5 minutes (lessons 1 and 8). Check first: tasks killed (SIGKILL) before their drain finished or refusing connections after SIGTERM (stopTimeoutSeconds, deregistrationDelaySeconds), and a server closing keep-alive connections clients still write to`,
         namespace: "AWS/NetworkELB",

@@ -1,6 +1,7 @@
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingScheduledAction } from "@cdktf/provider-aws/lib/appautoscaling-scheduled-action";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { dependable, type ITerraformDependable, type TerraformResourceLifecycle } from "cdktf";
 import { Construct } from "constructs";
 import { assertProps } from "../validation";
@@ -10,6 +11,15 @@ export interface TargetTrackingProps {
   readonly target: number;
   readonly scaleInCooldownSeconds: number;
   readonly scaleOutCooldownSeconds: number;
+}
+
+/** The SQS queue a worker scales on, and where its running-task count comes from. */
+export interface BacklogSource {
+  /** Name of the queue the service consumes (CloudWatch dimension QueueName). */
+  readonly queueName: string;
+  /** Cluster and service names of the ECS/ContainerInsights RunningTaskCount metric (Container Insights must be on). */
+  readonly clusterName: string;
+  readonly serviceName: string;
 }
 
 export interface ScheduledCapacityProps {
@@ -45,7 +55,8 @@ export function scheduleOwnedBounds(schedules: readonly Pick<ScheduledCapacityPr
 
 /**
  * Application Auto Scaling of an ECS service's task count: an explicit minimum and maximum, target
- * tracking (scaleOnCpu, scaleOnMemory, scaleOnRequestCount) and scheduled actions (scaleOnSchedule).
+ * tracking (scaleOnCpu, scaleOnMemory, scaleOnRequestCount, scaleOnBacklogPerTask), the step policy that starts
+ * a worker from zero tasks (scaleOutFromZero) and scheduled actions (scaleOnSchedule).
  *
  * Terraform ignores a bound only while a schedule sets it. Every policy and scheduled action waits for
  * the one before it (target, policies, schedules): the API refuses concurrent changes to one target
@@ -86,6 +97,133 @@ export class ServiceScaling extends Construct {
   /** ALB services: requests per target per minute; resourceLabel is `<alb arn_suffix>/<target group arn_suffix>`. */
   scaleOnRequestCount(tracking: TargetTrackingProps, resourceLabel: string): AppautoscalingPolicy {
     return this.track("requests", "ALBRequestCountPerTarget", tracking, resourceLabel);
+  }
+
+  /**
+   * Queue workers: target tracking on the backlog per task, AWS's documented metric-math pattern
+   * (Application Auto Scaling user guide, "target tracking ... using metric math", SQS queue backlog per
+   * task): visible messages (AWS/SQS ApproximateNumberOfMessagesVisible) / tasks in the RUNNING state
+   * (ECS/ContainerInsights RunningTaskCount; the AWS/ECS namespace has no task count).
+   */
+  scaleOnBacklogPerTask(tracking: TargetTrackingProps, source: BacklogSource): AppautoscalingPolicy {
+    const policy = new AppautoscalingPolicy(this, "backlog-tracking", {
+      name: `${this.props.resourceName}-backlog`,
+      policyType: "TargetTrackingScaling",
+      serviceNamespace: this.target.serviceNamespace,
+      scalableDimension: this.target.scalableDimension,
+      resourceId: this.target.resourceId,
+      targetTrackingScalingPolicyConfiguration: {
+        targetValue: tracking.target,
+        scaleInCooldown: tracking.scaleInCooldownSeconds,
+        scaleOutCooldown: tracking.scaleOutCooldownSeconds,
+        customizedMetricSpecification: {
+          metrics: [
+            {
+              id: "messages",
+              label: "Visible messages",
+              returnData: false,
+              metricStat: {
+                stat: "Sum",
+                metric: {
+                  namespace: "AWS/SQS",
+                  metricName: "ApproximateNumberOfMessagesVisible",
+                  dimensions: [{ name: "QueueName", value: source.queueName }],
+                },
+              },
+            },
+            {
+              id: "tasks",
+              label: "Running tasks",
+              returnData: false,
+              metricStat: {
+                stat: "Average",
+                metric: {
+                  namespace: "ECS/ContainerInsights",
+                  metricName: "RunningTaskCount",
+                  dimensions: [
+                    { name: "ClusterName", value: source.clusterName },
+                    { name: "ServiceName", value: source.serviceName },
+                  ],
+                },
+              },
+            },
+            { id: "backlog_per_task", label: "Backlog per task", expression: "messages / tasks", returnData: true },
+          ],
+        },
+      },
+      lifecycle: this.followTarget(),
+    });
+    this.policies.push(policy);
+    this.arrange();
+    return policy;
+  }
+
+  /**
+   * Scale-out from zero tasks, which target tracking on a per-task ratio cannot do (at zero tasks the
+   * ratio has no value): a step policy sets the desired count to one when an alarm sees visible messages
+   * while no task runs. ExactCapacity, not +1: CloudWatch re-invokes Auto Scaling actions every minute an
+   * alarm stays in ALARM, and a task that fails to start must not add one task a minute up to the maximum.
+   * From one running task on, the backlog tracking takes over; the alarm returns to OK.
+   */
+  scaleOutFromZero(source: BacklogSource): { policy: AppautoscalingPolicy; alarm: CloudwatchMetricAlarm } {
+    const policy = new AppautoscalingPolicy(this, "from-zero-step", {
+      name: `${this.props.resourceName}-from-zero`,
+      policyType: "StepScaling",
+      serviceNamespace: this.target.serviceNamespace,
+      scalableDimension: this.target.scalableDimension,
+      resourceId: this.target.resourceId,
+      stepScalingPolicyConfiguration: {
+        adjustmentType: "ExactCapacity",
+        cooldown: 60,
+        metricAggregationType: "Maximum",
+        stepAdjustment: [{ metricIntervalLowerBound: "0", scalingAdjustment: 1 }],
+      },
+      lifecycle: this.followTarget(),
+    });
+    this.policies.push(policy);
+    this.arrange();
+    const alarm = new CloudwatchMetricAlarm(this, "from-zero-alarm", {
+      alarmName: `${this.props.resourceName}-messages-without-tasks`,
+      alarmDescription: `${this.props.resourceName}: messages wait while no task runs; starts the first task (lesson 4: scale-out from zero). Check first: if it stays in alarm, the service's events (tasks failing to start) and the scalable target's maxCapacity`,
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 0,
+      evaluationPeriods: 1,
+      treatMissingData: "notBreaching",
+      metricQuery: [
+        {
+          id: "messages",
+          returnData: false,
+          metric: {
+            namespace: "AWS/SQS",
+            metricName: "ApproximateNumberOfMessagesVisible",
+            dimensions: { QueueName: source.queueName },
+            period: 60,
+            stat: "Maximum",
+          },
+        },
+        {
+          id: "tasks",
+          returnData: false,
+          metric: {
+            namespace: "ECS/ContainerInsights",
+            metricName: "RunningTaskCount",
+            dimensions: { ClusterName: source.clusterName, ServiceName: source.serviceName },
+            period: 60,
+            stat: "Maximum",
+          },
+        },
+        // Container Insights may publish nothing for a service without tasks: missing counts as zero.
+        {
+          id: "waiting_without_tasks",
+          label: "Messages waiting, no task running",
+          expression: "IF(messages > 0 AND FILL(tasks, 0) == 0, 1, 0)",
+          returnData: true,
+        },
+      ],
+      // A scaling trigger, not a page: it fires on every start from zero.
+      alarmActions: [policy.arn],
+    });
+    return { policy, alarm };
   }
 
   scaleOnSchedule(id: string, schedule: ScheduledCapacityProps): AppautoscalingScheduledAction {

@@ -22,6 +22,20 @@ export const ECS_EXEC_AGENT_PATHS: readonly { readonly name: string; readonly pa
   { name: "ecs-exec-ssm-logs", path: "/var/log/amazon/ssm" },
 ];
 
+/** What ECS Exec needs of the task role besides the application's own grants (the policy suite allows these too). */
+export const ECS_EXEC_TASK_ROLE_ACTIONS: readonly string[] = [
+  "ssmmessages:CreateControlChannel",
+  "ssmmessages:CreateDataChannel",
+  "ssmmessages:OpenControlChannel",
+  "ssmmessages:OpenDataChannel",
+  "logs:DescribeLogGroups",
+  "logs:CreateLogStream",
+  "logs:DescribeLogStreams",
+  "logs:PutLogEvents",
+  "kms:Decrypt",
+  "kms:GenerateDataKey",
+];
+
 export interface ContainerHealthCheck {
   readonly command: readonly string[];
   readonly intervalSeconds: number;
@@ -41,7 +55,8 @@ export interface ServiceTaskDefinitionProps {
   readonly cpu: number;
   readonly memoryMiB: number;
   readonly cpuArchitecture: "X86_64" | "ARM64";
-  readonly containerPort: number;
+  /** @default - no port mapping (a queue worker nothing connects to) */
+  readonly containerPort?: number;
   /** @default the image's CMD */
   readonly command?: readonly string[];
   readonly environment: Readonly<Record<string, string>>;
@@ -214,7 +229,7 @@ export class ServiceTaskDefinition extends Construct {
         image: props.image,
         essential: true,
         command: props.command,
-        portMappings: [{ containerPort: props.containerPort, protocol: "tcp" }],
+        portMappings: props.containerPort === undefined ? [] : [{ containerPort: props.containerPort, protocol: "tcp" }],
         environment: Object.entries(props.environment).map(([name, value]) => ({ name, value })),
         secrets: Object.entries(props.secrets).map(([name, valueFrom]) => ({ name, valueFrom })),
         readonlyRootFilesystem: props.readonlyRootFilesystem,

@@ -62,6 +62,26 @@ export function cloudWatchLogsMayUseKey(
   };
 }
 
+/** SNS may encrypt with the key, only on behalf of these topics (names, or patterns with `*`): delivery to encrypted queues. */
+export function snsMayUseKey(
+  sid: string,
+  props: { readonly accountId: string; readonly region: string; readonly topicNames: readonly string[] },
+): KeyPolicyStatement {
+  const arns = props.topicNames.map((name) => `arn:${arnPartition(props.region)}:sns:${props.region}:${props.accountId}:${name}`);
+  const wildcard = props.topicNames.some((name) => name.includes("*"));
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Principal: { Service: "sns.amazonaws.com" },
+    Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+    Resource: "*",
+    Condition: {
+      [wildcard ? "ArnLike" : "ArnEquals"]: { "aws:SourceArn": arns.length === 1 ? arns[0]! : arns },
+      StringEquals: { "aws:SourceAccount": props.accountId },
+    },
+  };
+}
+
 export interface CustomerManagedKeyProps {
   readonly description: string;
   /** Alias and Name tag, e.g. `prod-ecs` for alias/prod-ecs. */

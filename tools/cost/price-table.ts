@@ -38,6 +38,7 @@ export type PriceKey =
   | "s3StandardGbMonth"
   | "ecrStorageGbMonth"
   | "sqsMillionRequests"
+  | "snsMillionPublishes"
   | "athenaTbScanned";
 
 /** A region's price table: tools/cost/prices/<region>.json. */

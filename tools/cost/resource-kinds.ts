@@ -33,7 +33,8 @@ export const RESOURCE_KINDS: Readonly<Record<string, Classification>> = {
   aws_wafv2_web_acl_logging_configuration: usage("WAF logs ingested by the log group it names (priced there)"),
   aws_s3_bucket: usage("storage per GB-month and requests"),
   aws_ecr_repository: usage("image storage per GB-month"),
-  aws_sqs_queue: usage("requests per million (the first million a month free)"),
+  aws_sqs_queue: usage("requests per million (the first million a month free); a worker's queue and its DLQ each count"),
+  aws_sns_topic: usage("publishes per million (the first million a month free); deliveries to SQS queues are not billed"),
   aws_athena_workgroup: usage("per TB scanned by queries"),
   // Free: AWS does not bill the resource itself (its traffic or the resource it configures is priced elsewhere).
   aws_appautoscaling_policy: free("configuration of Application Auto Scaling"),
@@ -76,6 +77,8 @@ export const RESOURCE_KINDS: Readonly<Record<string, Classification>> = {
   aws_s3_bucket_versioning: free("configuration (old versions are billed as storage)"),
   aws_security_group: free("VPC configuration"),
   aws_sqs_queue_policy: free("configuration"),
+  aws_sqs_queue_redrive_allow_policy: free("configuration"),
+  aws_sns_topic_subscription: free("configuration; deliveries to SQS are not billed (the queue's requests are)"),
   aws_subnet: free("VPC configuration"),
   aws_vpc: free("the VPC itself is not billed"),
   aws_vpc_security_group_egress_rule: free("VPC configuration"),

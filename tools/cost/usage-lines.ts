@@ -32,6 +32,7 @@ export function usageLines(resources: Resources, table: PriceTable): CostLine[] 
   line("S3 storage", count("aws_s3_bucket"), "s3StandardGbMonth");
   line("ECR storage", count("aws_ecr_repository"), "ecrStorageGbMonth");
   line("SQS requests", count("aws_sqs_queue"), "sqsMillionRequests");
+  line("SNS publishes", count("aws_sns_topic"), "snsMillionPublishes");
   line("Athena data scanned", count("aws_athena_workgroup"), "athenaTbScanned");
   line("KMS requests", count("aws_kms_key"), "kmsRequests10k");
   return lines;

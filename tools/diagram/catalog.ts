@@ -35,10 +35,14 @@ export interface TypeView {
   readonly facts?: (resource: Resource, lookup: Lookup) => Fact[];
   /** Attributes whose references point the edge from this resource to the referenced one (traffic, log delivery). */
   readonly flowsTo?: readonly string[];
-  /** Label of an edge drawn through `flowsTo`. */
+  /** Referenced types the edge points forward to, whatever the attribute (a task publishing to a topic). */
+  readonly flowsToTypes?: readonly string[];
+  /** Label of an edge drawn through `flowsTo` or `flowsToTypes`. */
   readonly edgeLabel?: (resource: Resource, attribute: string) => string | undefined;
   /** Only references from these types draw an edge to this resource (the VPC: everything else is in a subnet). */
   readonly edgesOnlyFrom?: readonly string[];
+  /** Only references to these types draw an edge (a worker's scaling policy names its queue: queue -> worker). */
+  readonly edgesOnlyTo?: readonly string[];
   /** Attributes whose references draw no edge (a query's text naming NAT interfaces); `true`: none of its references do. */
   readonly noEdges?: readonly string[] | true;
 }
@@ -261,6 +265,9 @@ export const TYPE_VIEWS: Readonly<Record<string, TypeView>> = {
   },
   aws_ecs_task_definition: {
     foldInto: { referrers: ["aws_ecs_service"] },
+    // The container's SNS_TOPIC_<NAME>_ARN: the service publishes to the topic (its ECR image and queue URL point at it).
+    flowsToTypes: ["aws_sns_topic"],
+    edgeLabel: () => "publishes",
     facts: (r) => [
       `task ${str(a(r).cpu)} CPU / ${str(a(r).memory)} MiB${blocks(a(r).runtime_platform)[0]?.cpu_architecture ? `, ${str(blocks(a(r).runtime_platform)[0]?.cpu_architecture)}` : ""}`,
     ],
@@ -273,12 +280,15 @@ export const TYPE_VIEWS: Readonly<Record<string, TypeView>> = {
   },
   aws_appautoscaling_policy: {
     foldInto: { references: ["aws_appautoscaling_target"] },
-    // The request-count metric names the load balancer and target group; the service already has those edges.
-    noEdges: true,
+    // The request-count metric names the load balancer and target group, which the service already has edges from;
+    // a worker's backlog metric names its queue, the one edge that says which queue the worker consumes.
+    edgesOnlyTo: ["aws_sqs_queue"],
     facts: (r) => {
       const tracking = blocks(a(r).target_tracking_scaling_policy_configuration)[0];
       const metric = str(blocks(tracking?.predefined_metric_specification)[0]?.predefined_metric_type).replace(/^ECSService(Average)?/, "");
-      return [{ list: "target tracking", item: tracking ? `${metric || "custom"} ${str(tracking.target_value)}` : lastSegment(r) }];
+      const custom = blocks(tracking?.customized_metric_specification)[0] ? "backlog per task" : "custom";
+      if (!tracking && a(r).policy_type === "StepScaling") return [{ list: "step scaling", item: "from zero on waiting messages" }];
+      return [{ list: "target tracking", item: tracking ? `${metric || custom} ${str(tracking.target_value)}` : lastSegment(r) }];
     },
   },
   aws_appautoscaling_scheduled_action: {
@@ -344,8 +354,33 @@ export const TYPE_VIEWS: Readonly<Record<string, TypeView>> = {
     foldInto: { references: ["aws_autoscaling_group", "aws_eks_node_group"] },
     facts: (r) => [{ list: "schedules", item: lastSegment(r) }],
   },
-  aws_sqs_queue: { category: "observability", title: ([q]) => `SQS queue ${displayName(q!)}` },
+  aws_sqs_queue: {
+    category: "observability",
+    title: ([q]) => `SQS queue ${displayName(q!)}`,
+    facts: (r) => [
+      ...(a(r).visibility_timeout_seconds !== undefined ? [`visibility ${str(a(r).visibility_timeout_seconds)} s`] : []),
+      ...(a(r).message_retention_seconds !== undefined ? [`retention ${str(a(r).message_retention_seconds)} s`] : []),
+    ],
+    // A worker queue points at its dead-letter queue.
+    flowsTo: ["redrive_policy"],
+    edgeLabel: (r) => {
+      const redrive = JSON.parse(str(a(r).redrive_policy) || "{}") as { maxReceiveCount?: number };
+      return redrive.maxReceiveCount ? `after ${redrive.maxReceiveCount} receives` : undefined;
+    },
+  },
   aws_sqs_queue_policy: { foldInto: { references: ["aws_sqs_queue"] } },
+  aws_sqs_queue_redrive_allow_policy: { hide: true },
+  aws_sns_topic: {
+    category: "traffic",
+    title: ([t]) => `SNS topic ${displayName(t!)}`,
+    facts: (r) => (a(r).kms_master_key_id ? ["encrypted"] : []),
+  },
+  aws_sns_topic_subscription: {
+    foldInto: { references: ["aws_sns_topic"] },
+    flowsTo: ["endpoint"],
+    edgeLabel: (r) =>
+      [a(r).raw_message_delivery ? "raw" : "", a(r).filter_policy ? "filtered" : ""].filter(Boolean).join(", ") || undefined,
+  },
   aws_cloudwatch_event_rule: {
     category: "observability",
     group: () => "event-rules",

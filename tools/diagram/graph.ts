@@ -168,10 +168,11 @@ export function buildDiagram(allStacks: readonly StackJson[], environment: strin
       const target = resources.get(ref.target);
       const targetNode = target && nodeOf.get(ref.target);
       if (!target || !targetNode) continue;
-      const flows = view.flowsTo?.includes(ref.attribute) ?? false;
+      const flows = (view.flowsTo?.includes(ref.attribute) ?? false) || (view.flowsToTypes?.includes(target.type) ?? false);
       if (ref.attribute === "depends_on" && !flows) continue;
       const only = viewOf(target.type).edgesOnlyFrom;
       if (only && !only.includes(resource.type)) continue;
+      if (view.edgesOnlyTo && !view.edgesOnlyTo.includes(target.type)) continue;
       const crossStack = target.stack !== resource.stack;
       if (flows) addEdge(node, targetNode, view.edgeLabel?.(resource, ref.attribute), crossStack);
       else addEdge(targetNode, node, undefined, crossStack);

@@ -1,3 +1,5 @@
+import { ECS_EXEC_TASK_ROLE_ACTIONS } from "../../lib/ecs/service-task-definition";
+import { TASK_ROLE_ACTIONS } from "../../lib/iam/task-permissions";
 import { describe, isPublic, type PolicyDocument, policyDocuments } from "./documents";
 import { defineRule, resourcesOf, strings } from "./terraform";
 
@@ -231,6 +233,79 @@ export const checkablePolicies = defineRule({
   },
 });
 
+/** Actions a task role may hold: the permission model's levels (lib/iam/task-permissions.ts) and ECS Exec's. */
+const TASK_ROLE_ALLOWED = new Set([...TASK_ROLE_ACTIONS, ...ECS_EXEC_TASK_ROLE_ACTIONS].map((a) => a.toLowerCase()));
+
+/** Wildcards the model itself writes: objects of a bucket, indexes of a table, streams of a log group. */
+const CONTENT_SUFFIXES = [/^arn:[\w-]+:s3:::[a-z0-9.-]+\/\*$/, /:table\/[\w.-]+\/index\/\*$/, /:log-group:[^*]+:\*$/];
+
+/** A reference to an attribute of a resource of this stack: `${aws_sqs_queue.x.arn}`, optionally with a literal suffix. */
+const REFERENCE = /^\$\{([a-z0-9_]+)\.([\w-]+)\.[a-z_]+\}(.*)$/;
+
+export const taskRolePermissions = defineRule({
+  id: "POL-IAM-7",
+  title:
+    "ECS task roles hold only the permission model: its actions, on resources of the stack or full ARNs, `*` only where AWS cannot scope",
+  rationale:
+    "The application's role is its blast radius: every grant comes from a declared resource and access level (docs/ecs-services.md, Permissions).",
+  source: "Issue #19 item 1; AWS Service Authorization Reference (resource types per action); UNSCOPABLE_ACTIONS for the `*` exceptions",
+  check(stack, report) {
+    const taskRoles = new Set(
+      resourcesOf(stack, "aws_ecs_task_definition").flatMap((t) =>
+        strings(t.body.task_role_arn).map((arn) => REFERENCE.exec(arn)?.slice(1, 3).join(".")),
+      ),
+    );
+    const isTaskRole = (role: unknown) => {
+      const match = REFERENCE.exec(String(role));
+      return match !== null && taskRoles.has(`${match[1]}.${match[2]}`);
+    };
+    for (const attachment of resourcesOf(stack, "aws_iam_role_policy_attachment")) {
+      if (isTaskRole(attachment.body.role)) {
+        report(
+          attachment.address,
+          "attaches a managed policy to an ECS task role; grant through the service's permissions (exact actions per level) instead",
+        );
+      }
+    }
+    const declared = new Set(resourcesOf(stack).map((r) => r.address));
+    for (const document of policyDocuments(stack).documents) {
+      if (document.owner.type !== "aws_iam_role_policy" || !isTaskRole(document.owner.body.role)) continue;
+      for (const statement of document.statements) {
+        if (statement.effect !== "Allow") continue;
+        const where = describe(document, statement);
+        const outside = statement.actions.filter((a) => !TASK_ROLE_ALLOWED.has(a.toLowerCase()));
+        if (outside.length || statement.notActions.length) {
+          report(
+            document.owner.address,
+            `${where} grants ${[...outside, ...statement.notActions].join(", ")}, outside the permission model's access levels; declare the resource and level in the service's permissions`,
+          );
+        }
+        for (const resource of [...statement.resources, ...statement.notResources]) {
+          const reference = REFERENCE.exec(resource);
+          if (resource === "*") {
+            const scopable = statement.actions.filter((a) => !UNSCOPABLE.has(a.toLowerCase()));
+            if (scopable.length)
+              report(document.owner.address, `${where} grants ${scopable.join(", ")} on "*"; AWS scopes these to a resource, name it`);
+          } else if (reference) {
+            const [, type, name, suffix] = reference;
+            if (!declared.has(`${type}.${name}`))
+              report(document.owner.address, `${where} names ${type}.${name}, which this stack does not declare`);
+            if (suffix && !["/*", "/index/*", ":*"].includes(suffix!))
+              report(
+                document.owner.address,
+                `${where} appends "${suffix}" to ${type}.${name}; only the model's content suffixes are allowed`,
+              );
+          } else if (resource.includes("*") && !CONTENT_SUFFIXES.some((pattern) => pattern.test(resource))) {
+            report(document.owner.address, `${where} grants on "${resource}", a wildcard ARN; name each resource by its full ARN`);
+          } else if (!resource.startsWith("arn:")) {
+            report(document.owner.address, `${where} grants on "${resource}", not an ARN; name the resource by its full ARN`);
+          }
+        }
+      }
+    }
+  },
+});
+
 export const IAM_RULES = [
   iamWildcardActions,
   iamWildcardResources,
@@ -238,4 +313,5 @@ export const IAM_RULES = [
   iamAdminPolicies,
   publicResourcePolicies,
   checkablePolicies,
+  taskRolePermissions,
 ];

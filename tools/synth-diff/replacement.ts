@@ -329,6 +329,23 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementEntry>> = {
   aws_autoscaling_lifecycle_hook: { triggers: ["name", "autoscaling_group_name"], source: docs("autoscaling_lifecycle_hook") },
   aws_sqs_queue: { triggers: ["name", "name_prefix", "fifo_queue"], source: source("internal/service/sqs/queue.go"), verified: true },
   aws_sqs_queue_policy: { triggers: ["queue_url"], source: docs("sqs_queue_policy") },
+  aws_sqs_queue_redrive_allow_policy: {
+    triggers: ["queue_url"],
+    source: source("internal/service/sqs/queue_redrive_allow_policy.go"),
+    verified: true,
+  },
+  aws_sns_topic: {
+    triggers: ["name", "name_prefix", "fifo_topic"],
+    note: "a new topic has no subscriptions until they are recreated in the same apply; messages published in between reach no queue",
+    source: source("internal/service/sns/topic.go"),
+    verified: true,
+  },
+  aws_sns_topic_subscription: {
+    triggers: ["topic_arn", "endpoint", "protocol"],
+    note: "the queue receives nothing between the old subscription's deletion and the new one's creation; filter_policy and raw_message_delivery change in place",
+    source: source("internal/service/sns/topic_subscription.go"),
+    verified: true,
+  },
   aws_cloudwatch_event_rule: {
     triggers: ["name", "name_prefix", "event_bus_name"],
     source: source("internal/service/events/rule.go"),
