@@ -244,7 +244,7 @@ export class EksStack extends EnvironmentStack {
       });
       // "$${" keeps Terraform from reading the GitHub expressions as its own interpolation.
       new TerraformOutput(this, "ci_runner_label", {
-        value: this.ciRunner.label.replaceAll("${", "$${"),
+        value: this.ciRunner.label.replaceAll("${", () => "$${"),
         description: "runs-on label of the cluster-facing jobs (add a label of the job's own when a run has two of them)",
       });
     }
