@@ -203,7 +203,6 @@ export class CodeBuildRunner extends Construct {
         type: "LINUX_CONTAINER",
         computeType: props.computeType ?? "BUILD_GENERAL1_SMALL",
         image: RUNNER_IMAGE,
-        imagePullCredentialsType: "CODEBUILD",
         privilegedMode: false,
       },
       source: {
