@@ -9,7 +9,6 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { Construct } from "constructs";
 import { arnPartition } from "../aws-partition";
-import { justify } from "../justify";
 import { accountAdministersKey, addCustomerManagedKey, cloudWatchLogsMayUseKey } from "../kms/customer-managed-key";
 import { addEncryptedLogGroup } from "../logs/encrypted-log-group";
 import { assertProps } from "../validation";
@@ -218,11 +217,6 @@ export class CodeBuildRunner extends Construct {
       // log group must exist with its key and retention before the first runner writes to it.
       dependsOn: [policy, this.logGroup],
     });
-    justify(
-      this.project,
-      "CKV_AWS_147",
-      "The runner produces no build artifacts (NO_ARTIFACTS) and no cache; its only output, the log, goes to a log group encrypted with the runner's own KMS key.",
-    );
 
     this.webhook = new CodebuildWebhook(this, "webhook", {
       projectName: this.project.name,
