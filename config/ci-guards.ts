@@ -13,6 +13,7 @@ export interface CiProblem {
 export interface CiSettings {
   readonly repository: string;
   readonly aws: { readonly region: string; readonly accountId: string; readonly deployRoleArn?: string; readonly planRoleArn?: string };
+  readonly network?: { readonly natGateways: string };
   readonly eks?: {
     readonly adminRoleArns: readonly string[];
     readonly ciRunner?: { readonly connectionArn: string; readonly repositoryUrl?: string };
@@ -69,6 +70,14 @@ export function ciRunnerProblems(settings: CiSettings): CiProblem[] {
     problems.push({
       path: ["eks", "ciRunner", "connectionArn"],
       message: `is in ${region} of account ${account}, but the runner is created in ${settings.aws.region} of account ${settings.aws.accountId}; create the connection there (docs/ci-runners.md)`,
+    });
+  }
+  // The runner starts in the private subnets and must reach GitHub (registration, the job's actions).
+  if (settings.network?.natGateways === "none") {
+    problems.push({
+      path: ["eks", "ciRunner"],
+      message:
+        "needs a route to GitHub from the private subnets, but network.natGateways is none; use single or per-az, or remove ciRunner",
     });
   }
   if (!ciRunnerRepositoryUrl(settings, runner.repositoryUrl)) {

@@ -89,6 +89,13 @@ const cases: [string, Env, string[]][] = [
     ],
   ],
   [
+    "a runner in a VPC without NAT",
+    edit((e) => ((e.network as Record<string, unknown>).natGateways = "none")),
+    [
+      "test.yaml: eks.ciRunner: needs a route to GitHub from the private subnets, but network.natGateways is none; use single or per-az, or remove ciRunner",
+    ],
+  ],
+  [
     "a repository URL that is not GitHub",
     edit((e) => (e.eks.ciRunner.repositoryUrl = "https://gitlab.com/acme/platform-infra")),
     ["test.yaml: eks.ciRunner.repositoryUrl: must be a GitHub repository URL such as https://github.com/acme/platform-infra"],
