@@ -1,4 +1,6 @@
+import { runnerLabel } from "../lib/ci/codebuild-runner";
 import { PLAN_ACCESS_POLICIES } from "../lib/eks/cluster-access";
+import { eksTokenExec } from "../lib/eks/kubernetes-token";
 import { ciRunnerProjectName, TERMINATION_HANDLER_NAMESPACE } from "../stacks/eks-stack";
 import { eksEnvironmentYaml, environmentFromYaml, fixtureEnvironment, onlyResource, resources, stackOf, synthEnvironment } from "./helpers";
 
@@ -210,5 +212,44 @@ describe("an EKS environment without a runner, an allow list or a plan role", ()
       "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
     ]);
     expect(plain.terraform.output?.ci_runner_label).toBeUndefined();
+  });
+});
+
+describe("a plan role on a cluster without Helm releases", () => {
+  it("gets no access entry: no plan of this cluster talks to Kubernetes", () => {
+    const yaml = eksEnvironmentYaml(`  managedSpotNodeGroups:
+    - { name: spot, instanceTypes: [m5.large, m5a.large, m6i.large], minSize: 0, maxSize: 5, desiredSize: 1 }
+`).replace(
+      'aws: { region: eu-west-1, accountId: "111122223333" }',
+      'aws: { region: eu-west-1, accountId: "111122223333", planRoleArn: "arn:aws:iam::111122223333:role/plan" }',
+    );
+    const environmentWithPlanRole = environmentFromYaml(yaml);
+    expect(environmentWithPlanRole.aws.planRoleArn).toBe("arn:aws:iam::111122223333:role/plan");
+    const synthesized = synthEnvironment(environmentWithPlanRole);
+    expect(synthesized.map((s) => s.name)).toEqual(["test-network", "test-eks"]);
+    const principals = Object.values(resources(stackOf(synthesized, "eks"), "aws_eks_access_entry")).map((e) => e.principal_arn);
+    expect(principals).not.toContain("arn:aws:iam::111122223333:role/plan");
+  });
+});
+
+describe("pure helpers", () => {
+  it("labels a job for a project the way CodeBuild matches it", () => {
+    expect(runnerLabel("prod-eks-ci-runner")).toBe("codebuild-prod-eks-ci-runner-${{ github.run_id }}-${{ github.run_attempt }}");
+  });
+
+  it("takes the token with the caller's credentials, or as the role the AWS provider assumes", () => {
+    expect(eksTokenExec({ clusterName: "dev-eks", region: "eu-west-1" }).args).toEqual([
+      "eks",
+      "get-token",
+      "--cluster-name",
+      "dev-eks",
+      "--region",
+      "eu-west-1",
+      "--output",
+      "json",
+    ]);
+    expect(eksTokenExec({ clusterName: "dev-eks", region: "eu-west-1", roleArn: "arn:aws:iam::111122223333:role/x" }).args).toContain(
+      "--role-arn",
+    );
   });
 });
