@@ -234,7 +234,7 @@ describe("a plan role on a cluster without Helm releases", () => {
 
 describe("pure helpers", () => {
   it("labels a job for a project the way CodeBuild matches it", () => {
-    expect(runnerLabel("prod-eks-ci-runner")).toBe("codebuild-prod-eks-ci-runner-${{ github.run_id }}-${{ github.run_attempt }}");
+    expect(runnerLabel("prod-eks-ci-runner")).toBe(`codebuild-prod-eks-ci-runner-\${{ github.run_id }}-\${{ github.run_attempt }}`);
   });
 
   it("takes the token with the caller's credentials, or as the role the AWS provider assumes", () => {
