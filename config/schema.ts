@@ -5,6 +5,8 @@ import { systemCapacityProblem } from "../lib/eks/system-workloads";
 import { EXTRA_FLOW_LOG_FIELDS, type FlowLogField } from "../lib/flow-logs/fields";
 import { CLOUDWATCH_RETENTION_DAYS } from "../lib/logs/encrypted-log-group";
 import { type Cidr, cidrSubnets, contains, overlaps, parseCidr } from "../lib/network/cidr";
+import { ciRunnerSection, privateEndpointAccessSection } from "./ci";
+import { ciProblems } from "./ci-guards";
 import { ecsObject } from "./ecs";
 import { ecsProblems } from "./ecs-guards";
 import { eksNodeProblems } from "./eks-guards";
@@ -70,6 +72,16 @@ const awsSection = z
       )
       .optional()
       .describe("Role the AWS provider assumes for plan and deploy. Leave unset to use the caller's credentials."),
+    planRoleArn: z
+      .string()
+      .regex(
+        /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+        "must be an IAM role ARN such as arn:aws:iam::123456789012:role/plan",
+      )
+      .optional()
+      .describe(
+        "Read-only role pull-request plans run with (docs/ci.md). With an eks section it gets read-only EKS access entries (AmazonEKSViewPolicy and AmazonEKSSecretReaderPolicy in the Helm release namespaces), never cluster-admin. @default - no plan role: no access entry for it",
+      ),
   })
   .describe("Where the environment deploys.");
 
@@ -362,6 +374,8 @@ const eksObject = z
     managedSpotNodeGroups: z.array(managedSpotNodeGroup).default([]).describe("EKS managed node groups on spot. @default []"),
     selfManagedSpotNodeGroups: z.array(selfManagedSpotNodeGroup).default([]).describe("Self-managed spot Auto Scaling groups. @default []"),
     terminationHandler: terminationHandlerSection.optional(),
+    ciRunner: ciRunnerSection.optional(),
+    privateEndpointAccess: privateEndpointAccessSection.optional(),
   })
   .describe("The EKS cluster (<env>-eks) and its add-ons (<env>-eks-addons). Omit for an environment without Kubernetes.");
 
@@ -468,6 +482,11 @@ export const environmentSchema = z
       }
     }
     if (env.eks) validateEks(env, env.eks, ctx);
+    // The CI guards split ARNs: only once the values they read are valid alone.
+    const eksValues = env.eks ? [env.eks.ciRunner === undefined || valid(ciRunnerSection, env.eks.ciRunner)] : [];
+    if (valid(awsSection, env.aws) && typeof env.repository === "string" && eksValues.every(Boolean)) {
+      for (const problem of ciProblems(env)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+    }
   });
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;

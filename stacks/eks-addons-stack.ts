@@ -1,9 +1,10 @@
 import { DataAwsEksCluster } from "@cdktf/provider-aws/lib/data-aws-eks-cluster";
-import { DataAwsEksClusterAuth } from "@cdktf/provider-aws/lib/data-aws-eks-cluster-auth";
+import type { AwsProvider, AwsProviderAssumeRole } from "@cdktf/provider-aws/lib/provider";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { Fn } from "cdktf";
 import type { Construct } from "constructs";
 import { terminationHandlerOf } from "../config/schema";
+import { eksTokenExec } from "../lib/eks/kubernetes-token";
 import { TERMINATION_HANDLER_MANAGED_TAG } from "../lib/eks/self-managed-spot-node-group";
 import { TerminationHandlerRelease } from "../lib/spot-interruption/termination-handler-release";
 import { PropsError } from "../lib/validation";
@@ -44,12 +45,15 @@ export class EksAddonsStack extends EnvironmentStack {
     this.addDependency(eksStack);
 
     const cluster = new DataAwsEksCluster(this, "cluster", { name: clusterName });
-    const auth = new DataAwsEksClusterAuth(this, "cluster-auth", { name: clusterName });
+    // A token per connection, as the identity the AWS provider has: the plan role in a plan (read-only access
+    // entries), the deploy role in an apply, valid however long the saved plan waited for its approval.
+    const aws = this.node.findChild("aws") as AwsProvider;
+    const assumed = Array.isArray(aws.assumeRole) ? (aws.assumeRole as AwsProviderAssumeRole[])[0] : undefined;
     new HelmProvider(this, "helm", {
       kubernetes: {
         host: cluster.endpoint,
         clusterCaCertificate: Fn.base64decode(cluster.certificateAuthority.get(0).data),
-        token: auth.token,
+        exec: eksTokenExec({ clusterName, region: this.environment.aws.region, roleArn: assumed?.roleArn }),
       },
     });
 

@@ -1,7 +1,9 @@
 import { type ITerraformDependable, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
+import { ciRunnerRepositoryUrl } from "../config/ci-guards";
 import { type EksSettings, type ManagedSpotNodeGroupSettings, terminationHandlerOf } from "../config/schema";
 import { arnPartition } from "../lib/aws-partition";
+import { CodeBuildRunner } from "../lib/ci/codebuild-runner";
 import { ClusterAccess } from "../lib/eks/cluster-access";
 import { ClusterAddons } from "../lib/eks/cluster-addons";
 import { EksCluster } from "../lib/eks/eks-cluster";
@@ -25,6 +27,14 @@ export const SPOT_NODE_TAINT: NodeTaint = { key: "node-lifecycle", value: "spot"
 /** Where aws-node-termination-handler runs and is bound to its role. */
 export const TERMINATION_HANDLER_NAMESPACE = "kube-system";
 export const TERMINATION_HANDLER_SERVICE_ACCOUNT = "aws-node-termination-handler";
+
+/**
+ * Name of the environment's CodeBuild runner project; jobs reach it with
+ * `runs-on: codebuild-<name>-${{ github.run_id }}-${{ github.run_attempt }}` (lib/ci/codebuild-runner.ts).
+ */
+export function ciRunnerProjectName(environmentName: string): string {
+  return `${environmentName}-eks-ci-runner`;
+}
 
 export interface EksStackProps extends EnvironmentStackProps {
   readonly network: NetworkOutputs;
@@ -53,6 +63,8 @@ export class EksStack extends EnvironmentStack {
   readonly selfManagedNodeRole?: NodeRole;
   readonly interruptionQueue?: SpotInterruptionQueue;
   readonly terminationHandlerRole?: TerminationHandlerRole;
+  /** The in-VPC GitHub Actions runner of the cluster-facing CI jobs (eks.ciRunner). */
+  readonly ciRunner?: CodeBuildRunner;
   readonly outputs: EksOutputs;
 
   constructor(scope: Construct, props: EksStackProps) {
@@ -101,7 +113,11 @@ export class EksStack extends EnvironmentStack {
       region: aws.region,
       adminRoleArns: eks.adminRoleArns,
       selfManagedNodeRoleArn: this.selfManagedNodeRole?.role.arn,
+      // Plans of <env>-eks-addons read the Helm release records in the namespaces its releases use.
+      planRoleArn: aws.planRoleArn,
+      planNamespaces: selfManaged.length > 0 ? [TERMINATION_HANDLER_NAMESPACE] : [],
     });
+    this.ciRunner = this.addApiClients(eks, clusterName, props.network);
     forgetSharedNodeRoleState(this);
     this.addons = new ClusterAddons(this, "addons", {
       clusterName: cluster.name,
@@ -221,6 +237,64 @@ export class EksStack extends EnvironmentStack {
         description: "Queue aws-node-termination-handler reads",
       });
     }
+    if (this.ciRunner) {
+      new TerraformOutput(this, "ci_runner_project_name", {
+        value: this.ciRunner.project.name,
+        description: "CodeBuild project of the in-VPC GitHub Actions runner",
+      });
+      // "$${" keeps Terraform from reading the GitHub expressions as its own interpolation.
+      new TerraformOutput(this, "ci_runner_label", {
+        value: this.ciRunner.label.replaceAll("${", () => "$${"),
+        description: "runs-on label of the cluster-facing jobs (add a label of the job's own when a run has two of them)",
+      });
+    }
+  }
+
+  /**
+   * The private endpoint admits, besides the nodes: the CI runner (created here when eks.ciRunner is set)
+   * and the security groups and address ranges of eks.privateEndpointAccess, each on 443 only.
+   */
+  private addApiClients(eks: EksSettings, clusterName: string, network: NetworkOutputs): CodeBuildRunner | undefined {
+    const { aws, production } = this.environment;
+    const groups = this.cluster.securityGroups;
+    let ciRunner: CodeBuildRunner | undefined;
+    if (eks.ciRunner) {
+      const runner = eks.ciRunner;
+      ciRunner = new CodeBuildRunner(this, "ci-runner", {
+        projectName: ciRunnerProjectName(this.environment.name),
+        accountId: aws.accountId,
+        region: aws.region,
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        repositoryUrl: ciRunnerRepositoryUrl(this.environment, runner.repositoryUrl)!,
+        connectionArn: runner.connectionArn,
+        computeType: runner.computeType,
+        buildTimeoutMinutes: runner.buildTimeoutMinutes,
+        logRetentionDays: runner.logRetentionDays,
+        production,
+      });
+      groups.admitApiClient(
+        "ci-runner",
+        { securityGroupId: ciRunner.securityGroup.id },
+        `CI jobs of ${clusterName} (eks-addons plan and apply) on the in-VPC runner`,
+      );
+    }
+    const access = eks.privateEndpointAccess;
+    access?.securityGroupIds.forEach((securityGroupId, i) => {
+      groups.admitApiClient(
+        `client-group-${i}`,
+        { securityGroupId },
+        `Operators outside CI: security group ${securityGroupId} (eks.privateEndpointAccess)`,
+      );
+    });
+    access?.cidrs.forEach((cidr, i) => {
+      groups.admitApiClient(
+        `client-cidr-${i}`,
+        { cidr },
+        `Operators outside CI: ${cidr} over VPN or Direct Connect (eks.privateEndpointAccess)`,
+      );
+    });
+    return ciRunner;
   }
 }
 

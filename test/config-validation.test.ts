@@ -66,7 +66,7 @@ const cases: [string, unknown, string[]][] = [
   [
     "unknown aws key",
     edit((e) => ((e.aws as Record<string, unknown>).regoin = "x")),
-    ["test.yaml: aws.regoin: unknown key (did you mean region?); allowed keys here: region, accountId, deployRoleArn"],
+    ["test.yaml: aws.regoin: unknown key (did you mean region?); allowed keys here: region, accountId, deployRoleArn, planRoleArn"],
   ],
   ["tags not a mapping", edit((e) => ((e as Record<string, unknown>).tags = ["team"])), ["test.yaml: tags: must be a mapping, got a list"]],
   [

@@ -102,6 +102,7 @@ describe("diagram of the prod fixture", () => {
         "private subnets -> Managed node group prod-eks-spot-general",
         "private subnets -> Managed node group prod-eks-system",
         "private subnets -> NLB prod-ingest-nlb",
+        "private subnets -> CI runner (CodeBuild) prod-eks-ci-runner",
         "public subnets -> ALB prod-alb",
       ].sort(),
     );

@@ -16,15 +16,29 @@ describe("prod-eks-addons", () => {
   it("configures Helm from data sources that look the cluster up by its name, nothing from another stack's state", () => {
     const data = stack.terraform.data as Record<string, Record<string, { name: string }>>;
     expect(Object.values(data.aws_eks_cluster!).map((d) => d.name)).toEqual(["prod-eks"]);
-    expect(Object.values(data.aws_eks_cluster_auth!).map((d) => d.name)).toEqual(["prod-eks"]);
     expect(data.terraform_remote_state).toBeUndefined();
-    const helm = (stack.terraform.provider as Record<string, { kubernetes: Record<string, string> }[]>).helm![0]!;
-    expect(helm.kubernetes).toEqual({
+    const helm = (stack.terraform.provider as Record<string, { kubernetes: Record<string, unknown> }[]>).helm![0]!;
+    expect(helm.kubernetes).toMatchObject({
       host: expect.stringMatching(/^\$\{data\.aws_eks_cluster\.[^.]+\.endpoint\}$/),
       cluster_ca_certificate: expect.stringMatching(
         /^\$\{base64decode\(data\.aws_eks_cluster\.[^.]+\.certificate_authority\[0\]\.data\)\}$/,
       ),
-      token: expect.stringMatching(/^\$\{data\.aws_eks_cluster_auth\.[^.]+\.token\}$/),
+    });
+  });
+
+  it("takes a fresh token per connection as the AWS provider's identity, never one stored in a saved plan (issue #18)", () => {
+    // A data.aws_eks_cluster_auth token is read at plan time, kept in the saved plan, expires after 15 minutes
+    // and carries the plan role into the apply.
+    expect((stack.terraform.data as Record<string, unknown>).aws_eks_cluster_auth).toBeUndefined();
+    const providers = stack.terraform.provider as Record<string, Record<string, unknown>[]>;
+    const helm = providers.helm![0]! as { kubernetes: Record<string, unknown> };
+    expect(helm.kubernetes.token).toBeUndefined();
+    const assumed = (providers.aws![0]!.assume_role as { role_arn: string }[] | undefined)?.[0]?.role_arn;
+    const roleArgs = assumed ? ["--role-arn", assumed] : [];
+    expect(helm.kubernetes.exec).toEqual({
+      api_version: "client.authentication.k8s.io/v1beta1",
+      command: "aws",
+      args: ["eks", "get-token", "--cluster-name", "prod-eks", "--region", environment.aws.region, ...roleArgs, "--output", "json"],
     });
   });
 

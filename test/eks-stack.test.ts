@@ -45,18 +45,19 @@ describe("prod-eks", () => {
   });
 
   it("keeps control-plane logs encrypted for the configured retention, and rotates the key", () => {
-    expect(onlyResource(stack, "aws_cloudwatch_log_group")).toMatchObject({
-      name: "/aws/eks/prod-eks/cluster",
+    expect(byName("aws_cloudwatch_log_group", "/aws/eks/prod-eks/cluster")).toMatchObject({
       retention_in_days: eks.logRetentionDays,
       deletion_protection_enabled: true,
       lifecycle: { prevent_destroy: true },
     });
-    expect(onlyResource(stack, "aws_kms_key")).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
+    const clusterKey = Object.values(resources(stack, "aws_kms_key")).find((k) => (k.tags as Record<string, string>).Name === "prod-eks");
+    expect(clusterKey).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
     expect(onlyResource(stack, "aws_eks_cluster")).toMatchObject({ lifecycle: { prevent_destroy: true } });
   });
 
   it("gives the configured roles cluster-admin through access entries, and only the self-managed node role an EC2_LINUX entry", () => {
-    const entries = Object.values(resources(stack, "aws_eks_access_entry"));
+    // The plan role's read-only entry is test/ci-runner.test.ts's subject.
+    const entries = Object.values(resources(stack, "aws_eks_access_entry")).filter((e) => e.principal_arn !== environment.aws.planRoleArn);
     expect(entries.filter((e) => e.type === "STANDARD").map((e) => e.principal_arn)).toEqual(eks.adminRoleArns);
     // EKS creates the entry of a managed node group's role itself: an explicit one races it (409) or, shared
     // with self-managed groups, disappears with the last of them.
@@ -69,7 +70,8 @@ describe("prod-eks", () => {
     const profile = onlyResource(stack, "aws_iam_instance_profile");
     expect(profile).toMatchObject({ name: "prod-eks-self-managed-node" });
     expect(roleOf(String(profile.role).replace(".name}", ".arn}"))).toBe(roleOf(nodeEntries[0]!.principal_arn));
-    for (const association of Object.values(resources(stack, "aws_eks_access_policy_association"))) {
+    const associations = Object.values(resources(stack, "aws_eks_access_policy_association"));
+    for (const association of associations.filter((a) => !String(a.principal_arn).includes("access_plan"))) {
       expect(association).toMatchObject({
         policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
         access_scope: { type: "cluster" },
@@ -101,7 +103,11 @@ describe("prod-eks", () => {
         expect(String(rule.description).length).toBeGreaterThan(20);
         // The characters EC2 accepts in a rule description (EC2 API reference, IpRange); anything else fails the apply.
         expect(String(rule.description)).toMatch(/^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]{0,255}$/);
-        if (type.includes("ingress")) expect(rule.cidr_ipv4).toBeUndefined();
+        // Address ranges only where eks.privateEndpointAccess lists them (issue #18), never the internet.
+        if (type.includes("ingress") && rule.cidr_ipv4 !== undefined) {
+          expect(eks.privateEndpointAccess?.cidrs ?? []).toContain(rule.cidr_ipv4);
+          expect(rule.cidr_ipv4).not.toBe("0.0.0.0/0");
+        }
       }
     }
   });

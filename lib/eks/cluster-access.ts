@@ -17,7 +17,26 @@ export interface ClusterAccessProps {
    * @default - no node entry: no self-managed groups
    */
   readonly selfManagedNodeRoleArn?: string;
+  /**
+   * Read-only role of pull-request plans: AmazonEKSViewPolicy and AmazonEKSSecretReaderPolicy, both scoped to
+   * `planNamespaces`. Never cluster-admin, and never listed in adminRoleArns (one entry per principal).
+   * @default - no entry for a plan role
+   */
+  readonly planRoleArn?: string;
+  /**
+   * Namespaces whose Helm release records (Secrets of type helm.sh/release.v1) the plan reads; the plan role's
+   * policies are scoped to them. Without any, the plan role gets no entry: no plan of this cluster talks to it.
+   * @default []
+   */
+  readonly planNamespaces?: string[];
 }
+
+/**
+ * What a plan of Helm releases reads in the cluster: the release record (Helm's storage driver lists and
+ * gets Secrets labelled owner=helm in the release namespace; AmazonEKSViewPolicy grants no Secrets), and the
+ * release's namespaced objects for a reviewer's or a future diff's read. Both read-only, namespace-scoped.
+ */
+export const PLAN_ACCESS_POLICIES = ["AmazonEKSViewPolicy", "AmazonEKSSecretReaderPolicy"] as const;
 
 /** Who may use the cluster, as EKS access entries (authentication mode API: no aws-auth ConfigMap). */
 export class ClusterAccess extends Construct {
@@ -37,6 +56,19 @@ export class ClusterAccess extends Construct {
         accessScope: { type: "cluster" },
       });
     });
+    const planNamespaces = props.planNamespaces ?? [];
+    if (props.planRoleArn && planNamespaces.length > 0) {
+      assertProps(this, [props.adminRoleArns.includes(props.planRoleArn) && "planRoleArn: the plan role must not be a cluster admin"]);
+      const entry = new EksAccessEntry(this, "plan", { clusterName: props.clusterName, principalArn: props.planRoleArn, type: "STANDARD" });
+      for (const policy of PLAN_ACCESS_POLICIES) {
+        new EksAccessPolicyAssociation(this, `plan-${policy}`, {
+          clusterName: props.clusterName,
+          principalArn: entry.principalArn,
+          policyArn: `arn:${partition}:eks::aws:cluster-access-policy/${policy}`,
+          accessScope: { type: "namespace", namespaces: [...planNamespaces].sort() },
+        });
+      }
+    }
     if (props.selfManagedNodeRoleArn) {
       this.selfManagedNodeEntry = new EksAccessEntry(this, "self-managed-nodes", {
         clusterName: props.clusterName,

@@ -106,4 +106,23 @@ export class ClusterSecurityGroups extends Construct {
       "Nodes pull images, join the cluster through the public AWS APIs and run arbitrary workloads whose egress is governed by Kubernetes network policy, not by the node group.";
     justify(egress, "POL-NET-3", reason);
   }
+
+  /**
+   * Admits a client of the Kubernetes API (a security group in the VPC, or an address range reaching it over
+   * VPN or Direct Connect) to the private endpoint on 443: the endpoint's network interfaces carry this group.
+   */
+  admitApiClient(
+    id: string,
+    source: { readonly securityGroupId: string } | { readonly cidr: string },
+    description: string,
+  ): VpcSecurityGroupIngressRule {
+    return new VpcSecurityGroupIngressRule(this, `cluster-from-${id}-443`, {
+      securityGroupId: this.cluster.id,
+      ...("cidr" in source ? { cidrIpv4: source.cidr } : { referencedSecurityGroupId: source.securityGroupId }),
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      description,
+    });
+  }
 }

@@ -36,6 +36,7 @@ export const RESOURCE_KINDS: Readonly<Record<string, Classification>> = {
   aws_sqs_queue: usage("requests per million (the first million a month free); a worker's queue and its DLQ each count"),
   aws_sns_topic: usage("publishes per million (the first million a month free); deliveries to SQS queues are not billed"),
   aws_athena_workgroup: usage("per TB scanned by queries"),
+  aws_codebuild_project: usage("build minutes of its compute type: a CI runner bills the minutes of the jobs it runs"),
   // Free: AWS does not bill the resource itself (its traffic or the resource it configures is priced elsewhere).
   aws_appautoscaling_policy: free("configuration of Application Auto Scaling"),
   aws_appautoscaling_scheduled_action: free("configuration; its effect is integrated into the service's task-hours"),
@@ -45,6 +46,7 @@ export const RESOURCE_KINDS: Readonly<Record<string, Classification>> = {
   aws_cloudwatch_event_rule: free("rules on AWS service events of the default event bus are not billed"),
   aws_cloudwatch_event_target: free("delivery of AWS service events to SQS: billed as SQS requests"),
   aws_cloudwatch_query_definition: free("a saved Logs Insights query; running it is billed per GB scanned"),
+  aws_codebuild_webhook: free("configuration; the builds it starts are billed as the project's build minutes"),
   aws_default_security_group: free("VPC configuration"),
   aws_ecr_lifecycle_policy: free("configuration"),
   aws_ecs_cluster: free("Fargate clusters are not billed; tasks are"),

@@ -334,6 +334,16 @@ export const TYPE_VIEWS: Readonly<Record<string, TypeView>> = {
     },
   },
   aws_launch_template: { foldInto: { referrers: ["aws_eks_node_group", "aws_autoscaling_group"] } },
+  // CI (issue #18): the in-VPC GitHub Actions runner of the cluster-facing jobs.
+  aws_codebuild_project: {
+    category: "compute",
+    title: ([p]) => `CI runner (CodeBuild) ${str(a(p!).name) || displayName(p!)}`,
+    facts: (r) => [str(blocks(a(r).environment)[0]?.compute_type)].filter(Boolean),
+  },
+  aws_codebuild_webhook: {
+    foldInto: { references: ["aws_codebuild_project"] },
+    facts: (r) => blocks(a(r).filter_group).flatMap((g) => blocks(g.filter).map((f) => `on ${str(f.pattern)}`)),
+  },
   aws_autoscaling_group: {
     category: "compute",
     title: ([g]) => `Auto Scaling group ${displayName(g!)}`,

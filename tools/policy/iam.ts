@@ -27,6 +27,7 @@ export const UNSCOPABLE_ACTIONS: Readonly<Record<string, string>> = {
   "ec2:DescribeSecurityGroups": "EC2 Describe calls take no resource",
   "ec2:DescribeVpcs": "EC2 Describe calls take no resource",
   "ec2:DescribeRouteTables": "EC2 Describe calls take no resource",
+  "ec2:DescribeDhcpOptions": "EC2 Describe calls take no resource (CodeBuild builds in a VPC)",
   "ec2:DescribeLaunchTemplateVersions": "EC2 Describe calls take no resource (cluster autoscaler)",
   "autoscaling:DescribeAutoScalingGroups": "Auto Scaling Describe calls take no resource (termination handler, autoscaler)",
   "autoscaling:DescribeAutoScalingInstances": "Auto Scaling Describe calls take no resource",
