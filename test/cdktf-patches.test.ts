@@ -21,9 +21,9 @@ import type { Construct } from "constructs";
 import { addEnvironmentStacks } from "../stacks";
 import { FIXTURE_ENVIRONMENTS, fixtureEnvironment } from "./helpers";
 
-// tools/cdktf-patches.cjs edits two cdktf files when the app is bundled. Here: the edits still fit the
+// tools/runner/cdktf-patches.cjs edits two cdktf files when the app is bundled. Here: the edits still fit the
 // installed cdktf, and the edited resolve() gives exactly what cdktf's own gives, value and error.
-const { PATCHES, patchedSource } = require("../tools/cdktf-patches.cjs") as {
+const { PATCHES, patchedSource } = require("../tools/runner/cdktf-patches.cjs") as {
   PATCHES: readonly { file: string }[];
   patchedSource: (file: string, source: string) => string | undefined;
 };
@@ -34,7 +34,7 @@ type Resolve = (obj: unknown, options: object) => unknown;
 function loadPatched(file: string, requireOf = (id: string) => require(id) as unknown): Record<string, unknown> {
   const filename = require.resolve(file);
   const source = patchedSource(filename, readFileSync(filename, "utf8"));
-  if (source === undefined) throw new Error(`${file}: the edits of tools/cdktf-patches.cjs no longer fit`);
+  if (source === undefined) throw new Error(`${file}: the edits of tools/runner/cdktf-patches.cjs no longer fit`);
   const module = { exports: {} as Record<string, unknown> };
   const localRequire = (id: string) => requireOf(id.startsWith(".") ? join(dirname(filename), id) : id);
   new Function("exports", "require", "module", "__filename", "__dirname", source)(
@@ -68,7 +68,7 @@ function expectSame(value: unknown, scope: Construct, label: string): void {
   }
 }
 
-describe("cdktf edits for speed (tools/cdktf-patches.cjs)", () => {
+describe("cdktf edits for speed (tools/runner/cdktf-patches.cjs)", () => {
   const outdir = mkdtempSync(join(tmpdir(), "cdktf-patches-"));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
