@@ -29,11 +29,7 @@ const buildOptions = {
   sourcemap: "external",
   sourcesContent: false,
 };
-const buildKey = JSON.stringify({
-  esbuild: require("esbuild/package.json").version,
-  buildOptions,
-  cdktfPatches: sha256(fs.readFileSync(path.join(__dirname, "cdktf-patches.cjs"))),
-});
+const buildKey = JSON.stringify({ esbuild: require("esbuild/package.json").version, buildOptions });
 /** One record per project folder: copies of the project can share a node_modules (and so this cache). */
 const recordFile = path.join(cacheDir, `app-${sha256(root).slice(0, 16)}.json`);
 
@@ -98,16 +94,13 @@ function currentBundle() {
  */
 async function buildBundle() {
   const esbuild = require("esbuild");
-  const { patchedSource } = require("./cdktf-patches.cjs");
   // Every file keeps its own `__dirname` and `__filename` (a bundle has one of each; cdktf zips an asset
-  // by running its own fs.js as a command), and two cdktf files get speed-only edits (tools/runner/cdktf-patches.cjs).
+  // by running its own fs.js as a command). Dependencies are bundled as published, never edited.
   const perFile = {
     name: "per-file",
     setup(build) {
       build.onLoad({ filter: /\.(ts|js|cjs)$/ }, (args) => {
-        const dependency = isDependency(path.relative(root, args.path));
-        const original = fs.readFileSync(args.path, "utf8");
-        const text = (dependency && patchedSource(args.path, original)) || original;
+        const text = fs.readFileSync(args.path, "utf8");
         return { contents: withOwnPaths(args.path, text), loader: args.path.endsWith(".ts") ? "ts" : "js" };
       });
     },

@@ -54,7 +54,7 @@ function main(): void {
     for (const entry of ["main.ts", "cdktf.json", "config", "lib", "stacks"])
       cpSync(join(root, entry), join(copy, entry), { recursive: true });
     mkdirSync(join(copy, "tools", "runner"), { recursive: true });
-    // The app command and the CommonJS helpers it requires (cdktf-patches.cjs edits only cdktf's own files).
+    // The app command and the CommonJS helpers it requires.
     for (const tool of readdirSync(join(root, "tools", "runner")).filter((name) => name.endsWith(".cjs"))) {
       cpSync(join(root, "tools", "runner", tool), join(copy, "tools", "runner", tool));
     }
