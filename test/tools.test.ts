@@ -36,7 +36,7 @@ describe("command-line tools end with one sentence saying what is wrong and what
   it.concurrent.each([
     [
       "stacks before any synth",
-      ["tools/maintainer/stacks.ts"],
+      ["tools/ci/stacks.ts"],
       { CDKTF_OUTDIR: join(work, "never-synthesized") },
       /^stacks: .*manifest\.json does not exist; run `npm run synth` first\n$/,
     ],
@@ -112,7 +112,7 @@ describe("npm run stacks -- --changed-since <base-outdir> (CI's plan matrix on p
     write("prod", "10.31.0.0/16");
     write("qa", "10.40.0.0/16");
     expect((await runApp([], { INFRA_CONFIG_DIR: configDir, CDKTF_OUTDIR: head })).code).toBe(0);
-    const result = await runTs(["tools/maintainer/stacks.ts", "--changed-since", base], { CDKTF_OUTDIR: head });
+    const result = await runTs(["tools/ci/stacks.ts", "--changed-since", base], { CDKTF_OUTDIR: head });
     expect(result.code).toBe(0);
     expect((JSON.parse(result.stdout) as { name: string }[]).map((s) => s.name)).toEqual(["prod-network", "qa-network"]);
   }, 60_000);
