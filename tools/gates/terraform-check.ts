@@ -5,7 +5,7 @@ import { basename, join } from "node:path";
 import { promisify } from "node:util";
 import { REQUIRED_TERRAFORM_VERSION } from "../../stacks/environment-stack";
 import { readStacks as readSynthStacks } from "../shared/synth-output";
-import type { TerraformJson } from "./policy/types";
+import type { TerraformJson } from "./policy";
 
 // Contract 7: Terraform itself accepts every synthesized stack. Two halves:
 // - what Terraform's configuration loader checks (run `terraform init -backend=false`, which loads and

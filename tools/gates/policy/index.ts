@@ -11,7 +11,11 @@ import { TAGGING_RULES } from "./tagging";
 import { blockAt, blocks, resourcesOf } from "./terraform";
 import type { Finding, Rule, Stack, StackInput, TerraformJson } from "./types";
 
-export type { Finding, Rule, StackInput } from "./types";
+// What the other gates use of the suite (the scan's AWS-definitions step, the Terraform check); the rest is internal.
+export { type PolicyDocument, policyDocuments, type Statement } from "./documents";
+export { readSynthOutput } from "./synth-output";
+export { dataOf, resourcesOf } from "./terraform";
+export type { Block, Finding, Rule, Stack, StackInput, TerraformJson } from "./types";
 
 /** Every rule of the suite, by area. Ids are stable: justifications name them. */
 export const ALL_RULES: readonly Rule[] = [

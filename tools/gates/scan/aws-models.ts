@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { StackInput, TerraformJson } from "../policy/types";
+import type { StackInput, TerraformJson } from "../policy";
 import { type AwsResult, classifyAwsFindings, parseModelsOutput } from "./aws-findings";
 import { awsPayloads, type ExtractionFinding, type Payload } from "./aws-payloads";
 

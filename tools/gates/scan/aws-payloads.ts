@@ -1,6 +1,4 @@
-import { type PolicyDocument, policyDocuments, type Statement } from "../policy/documents";
-import { dataOf, resourcesOf } from "../policy/terraform";
-import type { Block, Stack } from "../policy/types";
+import { type Block, dataOf, type PolicyDocument, policyDocuments, resourcesOf, type Stack, type Statement } from "../policy";
 
 // What the AWS-definitions step checks, taken out of one stack's Terraform JSON. Terraform's structure
 // (data sources, JSON strings, references) is resolved here, with the policy suite's document parser;

@@ -1,6 +1,5 @@
 import { readStacks } from "../../shared/synth-output";
-import { costDiff } from "../cost/diff";
-import { estimateStacks } from "../cost/estimate";
+import { costDiff, estimateStacks } from "../cost";
 import { compareOutputs } from "./compare";
 import { findReplacements, typesWithoutEntry } from "./replacements";
 import { findRisks } from "./risks";

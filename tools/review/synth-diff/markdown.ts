@@ -1,6 +1,4 @@
-import { type CostDiff, signed } from "../cost/diff";
-import { priceTable } from "../cost/price-table";
-import { assumptions, rangeText } from "../cost/report";
+import { assumptions, type CostDiff, priceTable, rangeText, signed } from "../cost";
 import { renderPath } from "./paths";
 import type { AttributeChange, ChangedItem, Replacement, StackDiff, SynthDiff } from "./types";
 import { show } from "./values";

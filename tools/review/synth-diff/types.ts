@@ -1,4 +1,4 @@
-import type { CostDiff } from "../cost/diff";
+import type { CostDiff } from "../cost";
 
 /** One resource or data block's body, as cdktf writes it to cdk.tf.json. */
 export type Block = Record<string, unknown>;
