@@ -12,6 +12,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
+import { transformSync } from "@swc/core";
 import { appCommand as appCommandOf } from "../shared/app-command";
 import { writeScaledEnvironments } from "./bench/generate";
 
@@ -20,7 +21,6 @@ const runs = Number(process.env.BENCH_RUNS ?? 3);
 const testRuns = Number(process.env.BENCH_TEST_RUNS ?? 1);
 /** Runs of the floor and the app command, alternating: at least 11, as each takes a third of a second. */
 const pairRuns = Math.max(11, runs);
-const { transpile }: { transpile(source: string, filename: string): string } = require("../runner/transpile.cjs");
 const work = mkdtempSync(join(tmpdir(), "bench-"));
 
 interface Measurement {
@@ -139,7 +139,14 @@ function floorScript(): string {
   const dir = join(root, "node_modules", ".cache", "bench");
   mkdirSync(dir, { recursive: true });
   const target = join(dir, "floor.js");
-  writeFileSync(target, transpile(readFileSync(source, "utf8"), source));
+  // The transform of the transpile hook and jest (jest.config.js), called here: the runner's files are its own.
+  const { code } = transformSync(readFileSync(source, "utf8"), {
+    filename: source,
+    jsc: { parser: { syntax: "typescript" }, target: "es2022" },
+    module: { type: "commonjs" },
+    sourceMaps: "inline",
+  });
+  writeFileSync(target, code);
   return target;
 }
 
@@ -240,7 +247,7 @@ const appRun: Command = { command: appCommand[0]!, args: appCommand.slice(1) };
 
 /**
  * The floor and the app command on the Node `node` (after one untimed run that builds the bundle and its
- * code cache). The 2x budget is their ratio: their runs alternate, and are more than the other figures'.
+ * code cache). The 2.5x budget is their ratio: their runs alternate, and are more than the other figures'.
  */
 function floorAndApp(node: string, label = ""): [floor: Measurement, app: Measurement] {
   const run: Command = { ...appRun, command: node };
@@ -371,7 +378,7 @@ const verdict = (ok: boolean) => (ok ? "met" : "**not met**");
 lines.push("### Budgets", "");
 lines.push("| budget | measured | |", "| --- | --- | --- |");
 lines.push(
-  `| app command at most 2x the floor (shipped size) | ${x(app)} wall, ${(app.cpu / floor.cpu).toFixed(1)}x CPU | ${verdict(app.wall <= 2 * floor.wall)} |`,
+  `| app command at most 2.5x the floor (shipped size) | ${x(app)} wall, ${(app.cpu / floor.cpu).toFixed(1)}x CPU | ${verdict(app.wall <= 2.5 * floor.wall)} |`,
 );
 lines.push(
   `| cost per resource flat from 10 to 200 services | marginal CPU per resource ${flatLow.toFixed(2)} ms (10 -> 50) vs ${flatHigh.toFixed(2)} ms (50 -> 200) | ${verdict(flatHigh <= 1.25 * flatLow)} |`,
