@@ -1,6 +1,6 @@
 import { AWS_QUOTAS, listenerRuleQuotaProblems, quotaProblem, ruleWildcards } from "../lib/load-balancer/quotas";
 import { patternIncludes, shadowedRules, shadows } from "../lib/load-balancer/rule-shadowing";
-import { scaledEnvironmentYaml } from "../tools/bench/generate";
+import { scaledEnvironmentYaml } from "../tools/maintainer/bench/generate";
 import { problemLines } from "./helpers";
 
 // Issue 19 items 5 and 6: listener rules an earlier rule shadows, and AWS's quotas, as pure functions

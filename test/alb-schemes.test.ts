@@ -3,10 +3,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { sharedAlbIdentity } from "../stacks/ecs-stack";
-import { estimateStack } from "../tools/cost/estimate";
-import { runPolicySuite } from "../tools/policy";
-import { compareStack } from "../tools/synth-diff/compare";
-import { publicIngress } from "../tools/synth-diff/risks/public-ingress";
+import { runPolicySuite } from "../tools/gates/policy";
+import { estimateStack } from "../tools/review/cost/estimate";
+import { compareStack } from "../tools/review/synth-diff/compare";
+import { publicIngress } from "../tools/review/synth-diff/risks/public-ingress";
 import {
   environmentFromYaml,
   FIXTURE_ENVIRONMENTS_DIR,

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Terraform references are literal "${...}" strings in synthesized JSON
-import { runPolicySuite } from "../tools/policy";
-import { taskRolePermissions } from "../tools/policy/iam";
+import { runPolicySuite } from "../tools/gates/policy";
+import { taskRolePermissions } from "../tools/gates/policy/iam";
 
 // POL-IAM-7 on small stacks: a task role (task_role_arn of a task definition) with one inline policy.
 
