@@ -1,7 +1,7 @@
 // The Kubernetes versions Amazon EKS offers, with the dates that decide when each must be left. The schema's
 // eks.version enum is derived from this table, so a version is configurable exactly when its dates are here.
 // Nothing here reads a clock: synth output does not depend on the day (contract 5); the dated check is
-// tools/eks-support.ts, run in CI and in `npm run scan`.
+// tools/gates/eks-support.ts, run in CI and in `npm run scan`.
 //
 // To add a version: copy its row of the "Amazon EKS Kubernetes release calendar" (EKS user guide,
 // https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html#kubernetes-release-calendar,

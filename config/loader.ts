@@ -117,7 +117,7 @@ export function parseEnvironment(
   }
   // reportInput: zod 4 leaves issue.input out by default, and a wrong-typed value would read as "is required".
   // jitless: zod would compile a parser per object schema (new Function) on first use; a run parses a few
-  // files once, so that costs more than it saves, and eval'd code never reaches V8's code cache (tools/app.cjs).
+  // files once, so that costs more than it saves, and eval'd code never reaches V8's code cache (tools/runner/app.cjs).
   const parsed = environmentSchema.safeParse(document.toJS() ?? {}, { reportInput: true, jitless: true });
   if (!parsed.success) {
     problems.push(...problemsFromZod(file, parsed.error, (path) => allowedKeysAt(environmentSchema, path)));

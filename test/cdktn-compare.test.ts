@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { swapImports } from "../tools/cdktn/check";
-import { compareOutputs, countResources, formatReport, readOutput, type SynthOutput } from "../tools/cdktn/compare";
+import { swapImports } from "../tools/maintainer/cdktn/check";
+import { compareOutputs, countResources, formatReport, readOutput, type SynthOutput } from "../tools/maintainer/cdktn/compare";
 
 // Fixtures: two synth outputs of one stack as cdktf 0.21 and cdktn 0.24 write them (shapes taken from
 // a real `npm run check:cdktn`), varied one difference at a time.

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { parse, stringify } from "yaml";
 import { formatProblem } from "../config/errors";
 import { parseEnvironment } from "../config/loader";
-import { runPolicySuite } from "../tools/policy";
+import { runPolicySuite } from "../tools/gates/policy";
 import { FIXTURE_ENVIRONMENTS, FIXTURE_ENVIRONMENTS_DIR, policyStacks, runApp } from "./helpers";
 
 // Property: every mutation of a fixture environment file either synthesizes (and passes the policy

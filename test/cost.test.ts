@@ -2,14 +2,14 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { scheduleMatcher, unixCron } from "../tools/cost/cron";
-import { costDiff } from "../tools/cost/diff";
-import { environmentOf, estimateStack, estimateStacks } from "../tools/cost/estimate";
-import { PRICES_DIR, type PriceKey, priceTable, tableAgeDays } from "../tools/cost/price-table";
-import { renderReport } from "../tools/cost/report";
-import { RESOURCE_KINDS } from "../tools/cost/resource-kinds";
-import type { StackJson } from "../tools/cost/types";
-import { DEFAULT_WEEK_START, firings } from "../tools/cost/week";
+import { scheduleMatcher, unixCron } from "../tools/review/cost/cron";
+import { costDiff } from "../tools/review/cost/diff";
+import { environmentOf, estimateStack, estimateStacks } from "../tools/review/cost/estimate";
+import { PRICES_DIR, type PriceKey, priceTable, tableAgeDays } from "../tools/review/cost/price-table";
+import { renderReport } from "../tools/review/cost/report";
+import { RESOURCE_KINDS } from "../tools/review/cost/resource-kinds";
+import type { StackJson } from "../tools/review/cost/types";
+import { DEFAULT_WEEK_START, firings } from "../tools/review/cost/week";
 import {
   configuredEnvironments,
   environmentFromYaml,
@@ -243,7 +243,7 @@ describe("every resource type is priced, or listed as free or usage-only", () =>
     );
     const eks = synthEnvironment(environmentFromYaml(yaml, "prod")).find((s) => s.name === "prod-eks")!;
     expect(estimateStack(eks.name, eks.terraform as StackJson).warnings).toEqual([
-      expect.stringMatching(/no eu-west-1 on-demand price for r6i.large; add it to tools\/cost\/prices\/eu-west-1.json$/),
+      expect.stringMatching(/no eu-west-1 on-demand price for r6i.large; add it to tools\/review\/cost\/prices\/eu-west-1.json$/),
     ]);
   });
 
@@ -268,7 +268,7 @@ describe("price table", () => {
 
   it("names the file to add for a region without a table", () => {
     expect(() => priceTable("ap-south-2")).toThrow(
-      "no price table for ap-south-2; copy tools/cost/prices/eu-west-1.json to ap-south-2.json",
+      "no price table for ap-south-2; copy tools/review/cost/prices/eu-west-1.json to ap-south-2.json",
     );
   });
 
@@ -289,10 +289,10 @@ describe("npm run cost", () => {
 
   it("prints one environment's estimate from an existing synth (--dir), and names the environments when one is unknown", async () => {
     synthToDir([fixtureEnvironment("dev")], work);
-    const dev = await runTs(["tools/cost/cli.ts", "--dir", work, "dev"]);
+    const dev = await runTs(["tools/review/cost/cli.ts", "--dir", work, "dev"]);
     expect([dev.code, dev.stderr]).toEqual([0, ""]);
     expect(dev.stdout).toContain("## dev: $69.88/month");
-    const unknown = await runTs(["tools/cost/cli.ts", "--dir", work, "qa"]);
+    const unknown = await runTs(["tools/review/cost/cli.ts", "--dir", work, "qa"]);
     expect([unknown.code, unknown.stderr.trim()]).toEqual([2, `cost: no stacks of qa in ${work}; environments: dev`]);
   });
 });

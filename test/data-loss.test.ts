@@ -4,9 +4,9 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { TerraformStack, Testing } from "cdktf";
 import { protectFromDestroy } from "../lib/protection";
-import { runPolicySuite } from "../tools/policy";
-import { DATA_LOSS_RULES, STATEFUL_TYPES } from "../tools/policy/data-loss";
-import { DELETION_PROTECTION } from "../tools/policy/provider-lists.generated";
+import { runPolicySuite } from "../tools/gates/policy";
+import { DATA_LOSS_RULES, STATEFUL_TYPES } from "../tools/gates/policy/data-loss";
+import { DELETION_PROTECTION } from "../tools/gates/policy/provider-lists.generated";
 import { configuredEnvironments, FIXTURE_ENVIRONMENTS, fixtureEnvironment, policyStacks, synthEnvironment } from "./helpers";
 
 /** Resources `terraform destroy` cannot delete while they hold something unless this attribute is set. */

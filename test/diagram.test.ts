@@ -1,10 +1,10 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { toDot } from "../tools/diagram/dot";
-import { diagramFiles } from "../tools/diagram/files";
-import { buildDiagram, type Diagram, type DiagramNode } from "../tools/diagram/graph";
-import { type Resource, readSynthOutput, referencesOf, type StackJson } from "../tools/diagram/terraform";
+import { toDot } from "../tools/review/diagram/dot";
+import { diagramFiles } from "../tools/review/diagram/files";
+import { buildDiagram, type Diagram, type DiagramNode } from "../tools/review/diagram/graph";
+import { type Resource, readSynthOutput, referencesOf, type StackJson } from "../tools/review/diagram/terraform";
 import { configuredEnvironments, fixtureEnvironment, synthToDir } from "./helpers";
 
 const DIAGRAMS_DIR = join(__dirname, "..", "docs", "diagrams");

@@ -2,7 +2,7 @@
 import { type App, Testing } from "cdktf";
 import { EcsStack } from "../stacks/ecs-stack";
 import { NetworkStack } from "../stacks/network-stack";
-import { runPolicySuite } from "../tools/policy";
+import { runPolicySuite } from "../tools/gates/policy";
 import {
   configuredEnvironments,
   environmentFromYaml,

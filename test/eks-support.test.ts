@@ -9,7 +9,7 @@ import {
   USD_PER_CLUSTER_HOUR,
   versionSupportOn,
   WARNING_DAYS,
-} from "../tools/eks-support";
+} from "../tools/gates/eks-support";
 import { fixtureEnvironment, problemLines, runTs } from "./helpers";
 
 const ROOT = join(__dirname, "..");
@@ -126,7 +126,7 @@ describe("supportFindings: the warning each environment gets", () => {
 
 describe("npm run eks-support", () => {
   it("prints a line per environment with a cluster and exits 0 on warnings, annotating them in GitHub Actions", async () => {
-    const result = await runTs(["tools/eks-support.ts", "--today", "2027-02-01"], {
+    const result = await runTs(["tools/gates/eks-support.ts", "--today", "2027-02-01"], {
       INFRA_CONFIG_DIR: join(ROOT, "test/fixtures/environments"),
       GITHUB_ACTIONS: "true",
     });
@@ -136,7 +136,7 @@ describe("npm run eks-support", () => {
   });
 
   it("refuses a bad date with one line", async () => {
-    const result = await runTs(["tools/eks-support.ts", "--today", "tomorrow"], {
+    const result = await runTs(["tools/gates/eks-support.ts", "--today", "tomorrow"], {
       INFRA_CONFIG_DIR: join(ROOT, "test/fixtures/environments"),
     });
     expect([result.code, result.stderr]).toEqual([1, 'eks-support: today "tomorrow" is not a date; give YYYY-MM-DD\n']);

@@ -8,8 +8,8 @@ import { formatProblem } from "../config/errors";
 import { loadEnvironments, parseEnvironment } from "../config/loader";
 import type { EnvironmentConfig } from "../config/schema";
 import type { EnvironmentStack } from "../stacks/environment-stack";
-import { appCommand } from "../tools/app-command";
-import type { TerraformJson as StackJson } from "../tools/policy/types";
+import type { TerraformJson as StackJson } from "../tools/gates/policy/types";
+import { appCommand } from "../tools/shared/app-command";
 
 /** The environments the app synthesizes; tests over them hold for any valid set of files a fork keeps here. */
 export const ENVIRONMENTS_DIR = join(__dirname, "..", "config", "environments");
@@ -55,9 +55,9 @@ export function runApp(args: readonly string[] = [], env: Record<string, string>
   return run(command, [...appArgs, ...args], env);
 }
 
-/** Runs a TypeScript tool of the project on plain node with `tools/ts-hook.cjs` (sources transpiled per content hash). */
+/** Runs a TypeScript tool of the project on plain node with `tools/runner/ts-hook.cjs` (sources transpiled per content hash). */
 export function runTs(args: readonly string[], env: Record<string, string> = {}): Promise<RunResult> {
-  return run(process.execPath, ["--require", "./tools/ts-hook.cjs", ...args], env);
+  return run(process.execPath, ["--require", "./tools/runner/ts-hook.cjs", ...args], env);
 }
 
 /**

@@ -4,14 +4,14 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Manifest, StackDocument } from "../tools/ci/manifest";
-import { splitStackName } from "../tools/ci/manifest";
-import { deployPlan } from "../tools/deploy-environments";
-import { githubOutputLines, planMatrix, withoutUnchanged } from "../tools/plan-matrix";
-import { completeResults, countChanges, PLAN_SUMMARY_MARKER, readResults, renderPlanSummary, stackResult } from "../tools/plan-summary";
-import { failureLine, justifiedLine } from "../tools/scan/classify";
-import { blockAddress, classifyPlanScan, formatPlanReport, touchesUnknown } from "../tools/scan-plan";
-import { notDeployed, notPlannedNotice, remoteStateOutputs, upstreamRequirements } from "../tools/upstream-deployed";
+import { deployPlan } from "../tools/ci/deploy-environments";
+import { githubOutputLines, planMatrix, withoutUnchanged } from "../tools/ci/plan-matrix";
+import { completeResults, countChanges, PLAN_SUMMARY_MARKER, readResults, renderPlanSummary, stackResult } from "../tools/ci/plan-summary";
+import { blockAddress, classifyPlanScan, formatPlanReport, touchesUnknown } from "../tools/ci/scan-plan";
+import { notDeployed, notPlannedNotice, remoteStateOutputs, upstreamRequirements } from "../tools/ci/upstream-deployed";
+import { failureLine, justifiedLine } from "../tools/shared/checkov/classify";
+import type { Manifest, StackDocument } from "../tools/shared/manifest";
+import { splitStackName } from "../tools/shared/manifest";
 import { configuredEnvironments, FIXTURE_ENVIRONMENTS, fixtureEnvironment, runTs, terraformVersion } from "./helpers";
 
 const FIXTURES = join(__dirname, "fixtures", "plan");
@@ -192,7 +192,7 @@ describe("upstream-deployed check", () => {
       output: { vpc: { value: "${data.terraform_remote_state.net.outputs.vpc_id}" } },
     });
     const run = (tool: string, ...args: string[]) =>
-      runTs([join("tools", tool), ...args], { CDKTF_OUTDIR: outdir, TF_CLI_CONFIG_FILE: "/dev/null", TF_IN_AUTOMATION: "1" });
+      runTs([join("tools", "ci", tool), ...args], { CDKTF_OUTDIR: outdir, TF_CLI_CONFIG_FILE: "/dev/null", TF_IN_AUTOMATION: "1" });
 
     it("exits 3 with the notice before the upstream is applied, 0 once its state has the outputs; npm run plan skips and then plans", async () => {
       expect(await run("upstream-deployed.ts", "t-ecs")).toMatchObject({

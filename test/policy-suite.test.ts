@@ -6,8 +6,8 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { TerraformStack, Testing } from "cdktf";
 import { justify } from "../lib/justify";
-import { ALL_RULES, formatPolicyReport, ruleTableMarkdown, runPolicySuite } from "../tools/policy";
-import { readSynthOutput } from "../tools/policy/synth-output";
+import { ALL_RULES, formatPolicyReport, ruleTableMarkdown, runPolicySuite } from "../tools/gates/policy";
+import { readSynthOutput } from "../tools/gates/policy/synth-output";
 import { type FixtureStack, goodStack } from "./fixtures/policy-stacks";
 import { configuredEnvironments, environmentFromYaml, FIXTURE_ENVIRONMENTS, fixtureEnvironment, policyStacks } from "./helpers";
 
@@ -733,7 +733,7 @@ describe("runner", () => {
   });
 });
 
-describe("reading synth output (tools/policy/cli.ts)", () => {
+describe("reading synth output (tools/gates/policy/cli.ts)", () => {
   it("marks stacks production from their environment, and unknown stacks as production", () => {
     const outdir = mkdtempSync(join(tmpdir(), "policy-out-"));
     try {

@@ -2,7 +2,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { TerraformJson } from "../tools/policy/types";
+import type { TerraformJson } from "../tools/gates/policy/types";
 import {
   type AwsResult,
   awsExitCode,
@@ -12,19 +12,19 @@ import {
   parseModelsOutput,
   SUPPRESSIONS,
   type Suppression,
-} from "../tools/scan/aws-findings";
-import { awsModelsPython, checkAwsDefinitions } from "../tools/scan/aws-models";
-import { awsPayloads, type Payload } from "../tools/scan/aws-payloads";
+} from "../tools/gates/scan/aws-findings";
+import { awsModelsPython, checkAwsDefinitions } from "../tools/gates/scan/aws-models";
+import { awsPayloads, type Payload } from "../tools/gates/scan/aws-payloads";
 import { configuredEnvironments, FIXTURE_ENVIRONMENTS, fixtureEnvironment, policyStacks } from "./helpers";
 
 const ROOT = join(__dirname, "..");
 
-/** The venv tools/setup-checkov.sh creates; CI must have it, a developer without it gets a notice. */
+/** The venv tools/gates/scan/setup-checkov.sh creates; CI must have it, a developer without it gets a notice. */
 function awsModelsVenv(what: string): string | undefined {
   const python = awsModelsPython(ROOT);
   if (existsSync(python)) return python;
-  if (process.env.CI === "true") throw new Error(`${python} is missing; CI must run ${what} (bash tools/setup-checkov.sh)`);
-  console.warn(`SKIPPED ${what}: ${python} is missing (run \`bash tools/setup-checkov.sh\` to create it)`);
+  if (process.env.CI === "true") throw new Error(`${python} is missing; CI must run ${what} (bash tools/gates/scan/setup-checkov.sh)`);
+  console.warn(`SKIPPED ${what}: ${python} is missing (run \`bash tools/gates/scan/setup-checkov.sh\` to create it)`);
   return undefined;
 }
 

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildBaseline, classify, exitCode, type StackInput } from "../tools/scan/classify";
-import { type JsonObject, sanitizeStack } from "../tools/scan/sanitize";
+import { buildBaseline, classify, exitCode, type StackInput } from "../tools/shared/checkov/classify";
+import { type JsonObject, sanitizeStack } from "../tools/shared/checkov/sanitize";
 
-// A real checkov 3.3.30 result (tools/scan.ts --dir over a small synthesized stack: an unhardened
+// A real checkov 3.3.30 result (tools/gates/scan.ts --dir over a small synthesized stack: an unhardened
 // bucket with one real, one stale and one policy-suite justification, and SSH open to the world).
 const fixtures = join(__dirname, "fixtures", "scan");
 const checkovOutput = JSON.parse(readFileSync(join(fixtures, "checkov-result.json"), "utf8")) as unknown;

@@ -1,6 +1,6 @@
-import type { PolicyResult } from "../tools/policy";
-import type { ScanResult } from "../tools/scan/classify";
-import { scanSummary } from "../tools/scan/summary";
+import type { PolicyResult } from "../tools/gates/policy";
+import { scanSummary } from "../tools/gates/scan/summary";
+import type { ScanResult } from "../tools/shared/checkov/classify";
 
 const checkov: ScanResult = {
   rows: [

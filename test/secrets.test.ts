@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Terraform references are literal "${...}" strings in synthesized JSON
-import { runPolicySuite } from "../tools/policy";
-import { entropy, noSecrets, secretsIn } from "../tools/policy/secrets";
+import { runPolicySuite } from "../tools/gates/policy";
+import { entropy, noSecrets, secretsIn } from "../tools/gates/policy/secrets";
 import { configuredEnvironments, synthEnvironment } from "./helpers";
 
 // biome-ignore lint/suspicious/noExplicitAny: planted synthesized JSON

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DRAINED_INSTANCE_STATES, type InterruptionEventRule, interruptionEventRules } from "../lib/spot-interruption/event-patterns";
-import { runPolicySuite } from "../tools/policy";
+import { runPolicySuite } from "../tools/gates/policy";
 import { matchesPattern } from "./event-pattern-matcher";
 import { eksEnvironmentYaml, environmentFromYaml, policyStacks } from "./helpers";
 

@@ -1,11 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compareStack } from "../tools/synth-diff/compare";
-import { synthDiff } from "../tools/synth-diff/diff";
-import { GITHUB_COMMENT_LIMIT, MARKER, renderMarkdown } from "../tools/synth-diff/markdown";
-import { REPLACEMENT } from "../tools/synth-diff/replacement";
-import { findReplacements } from "../tools/synth-diff/replacements";
+import { compareStack } from "../tools/review/synth-diff/compare";
+import { synthDiff } from "../tools/review/synth-diff/diff";
+import { GITHUB_COMMENT_LIMIT, MARKER, renderMarkdown } from "../tools/review/synth-diff/markdown";
+import { REPLACEMENT } from "../tools/review/synth-diff/replacement";
+import { findReplacements } from "../tools/review/synth-diff/replacements";
 import { environmentFromYaml, FIXTURE_ENVIRONMENTS_DIR, synthToDir } from "./helpers";
 
 // Each case is a pair of hand-written synth outputs and the exact report, reviewed as Markdown:

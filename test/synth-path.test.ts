@@ -88,7 +88,7 @@ describe("the app command of cdktf.json (loader-free, never stale)", () => {
   }
 
   it("is plain node running the bundled app: no tsx, npx or loader process", () => {
-    expect(app).toBe("node --disable-warning=DEP0044 tools/app.cjs");
+    expect(app).toBe("node --disable-warning=DEP0044 tools/runner/app.cjs");
   });
 
   it("builds the bundle once, reuses it and its code cache, and rebuilds on an edit with the old size and modification time", async () => {
@@ -197,7 +197,7 @@ describe("the app command of cdktf.json (loader-free, never stale)", () => {
     mkdirSync(dir);
     writeFileSync(join(dir, "a.ts"), 'import { value } from "./b";\nconst label: string = "a";\nconsole.log(label, value);\n');
     writeFileSync(join(dir, "b.ts"), "export const value: number = 1;\n");
-    const hook = join(root, "tools", "ts-hook.cjs");
+    const hook = join(root, "tools", "runner", "ts-hook.cjs");
     const entries = () => readdirSync(cache, { recursive: true }).filter((name) => String(name).endsWith(".js")).length;
 
     expect(await run(`node --require ${hook} a.ts`, dir, { TS_HOOK_CACHE_DIR: cache })).toMatchObject({ code: 0, stdout: "a 1\n" });

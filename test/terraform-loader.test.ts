@@ -11,7 +11,7 @@ import {
   referencesIn,
   runTerraformLoader,
   type StackJson,
-} from "../tools/terraform-check";
+} from "../tools/gates/terraform-check";
 import { configuredEnvironments, FIXTURE_ENVIRONMENTS, fixtureEnvironment, synthToDir, terraformVersion } from "./helpers";
 
 // Contract 7: Terraform itself accepts every synthesized stack. A stack once passed every test and

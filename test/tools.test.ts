@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { stacksInDependencyOrder } from "../tools/plan-environment";
+import { stacksInDependencyOrder } from "../tools/ci/plan-environment";
 import { FIXTURE_ENVIRONMENTS_DIR, runApp, runTs } from "./helpers";
 
 const work = mkdtempSync(join(tmpdir(), "tools-"));
@@ -36,26 +36,26 @@ describe("command-line tools end with one sentence saying what is wrong and what
   it.concurrent.each([
     [
       "stacks before any synth",
-      ["tools/stacks.ts"],
+      ["tools/ci/stacks.ts"],
       { CDKTF_OUTDIR: join(work, "never-synthesized") },
       /^stacks: .*manifest\.json does not exist; run `npm run synth` first\n$/,
     ],
     [
       "bootstrap-state for an environment without a state section",
-      ["tools/bootstrap-state.ts", "dev"],
+      ["tools/maintainer/bootstrap-state.ts", "dev"],
       { INFRA_CONFIG_DIR: FIXTURE_ENVIRONMENTS_DIR },
       /^bootstrap-state: dev keeps its state in local files \(it has no state section\), so there is no bucket to create; add state\.bucket to .*dev\.yaml for shared S3 state \(docs\/state-bucket\.md\)\n$/,
     ],
     [
       "bootstrap-state for an unknown environment",
-      ["tools/bootstrap-state.ts", "qa"],
+      ["tools/maintainer/bootstrap-state.ts", "qa"],
       { INFRA_CONFIG_DIR: FIXTURE_ENVIRONMENTS_DIR },
       /^bootstrap-state: there is no environment "qa"; environments: dev, prod\n$/,
     ],
-    ["plan without an environment", ["tools/plan-environment.ts"], {}, /^plan: usage: npm run plan -- <env>/],
+    ["plan without an environment", ["tools/ci/plan-environment.ts"], {}, /^plan: usage: npm run plan -- <env>/],
     [
       "synth-diff of a folder that is no synth output",
-      ["tools/synth-diff/cli.ts", "config", "test"],
+      ["tools/review/synth-diff/cli.ts", "config", "test"],
       {},
       /^synth-diff: config has no stacks\/ folder; give a cdktf output folder \(cdktf\.out, or the app's CDKTF_OUTDIR\)\n$/,
     ],
@@ -112,7 +112,7 @@ describe("npm run stacks -- --changed-since <base-outdir> (CI's plan matrix on p
     write("prod", "10.31.0.0/16");
     write("qa", "10.40.0.0/16");
     expect((await runApp([], { INFRA_CONFIG_DIR: configDir, CDKTF_OUTDIR: head })).code).toBe(0);
-    const result = await runTs(["tools/stacks.ts", "--changed-since", base], { CDKTF_OUTDIR: head });
+    const result = await runTs(["tools/ci/stacks.ts", "--changed-since", base], { CDKTF_OUTDIR: head });
     expect(result.code).toBe(0);
     expect((JSON.parse(result.stdout) as { name: string }[]).map((s) => s.name)).toEqual(["prod-network", "qa-network"]);
   }, 60_000);

@@ -6,9 +6,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { LAYERS, type Manifest, readManifest, readStackDocuments, type StackDocument, splitStackName } from "../tools/ci/manifest";
-import { type PlanMatrix, planMatrix } from "../tools/plan-matrix";
-import { upstreamRequirements } from "../tools/upstream-deployed";
+import { type PlanMatrix, planMatrix } from "../tools/ci/plan-matrix";
+import { upstreamRequirements } from "../tools/ci/upstream-deployed";
+import { LAYERS, type Manifest, readManifest, readStackDocuments, type StackDocument, splitStackName } from "../tools/shared/manifest";
 import { configuredEnvironments, FIXTURE_ENVIRONMENTS, fixtureEnvironment, synthToDir } from "./helpers";
 
 const ROOT = join(__dirname, "..");

@@ -1,7 +1,7 @@
 // npm run synth-ref -- <git-ref> <outdir>: synthesizes a ref (e.g. the base branch) into <outdir> the way
 // that ref synthesizes (its own cdktf.json app command), in a temporary worktree; plan.yml compares with it.
 import { join } from "node:path";
-import { synthesizeRef } from "../synth-diff/base-ref";
+import { synthesizeRef } from "../shared/synthesize-ref";
 
 const [ref, outdir] = process.argv.slice(2);
 if (!ref || !outdir) {
