@@ -1,4 +1,5 @@
 import { App } from "cdktf";
+import { CREDENTIALS_VARIABLE, credentialsMode } from "./config/credentials";
 import { ConfigError } from "./config/errors";
 import { loadEnvironments, selectEnvironments } from "./config/loader";
 import { PropsError } from "./lib/validation";
@@ -10,6 +11,8 @@ import { synthOutput } from "./stacks/synth-output";
 // Arguments (or INFRA_ENVIRONMENTS=a,b) select environments; the others' output stays as it was.
 try {
   const environments = loadEnvironments();
+  // CI sets INFRA_AWS_CREDENTIALS=ambient: the job's own OIDC role, never aws.deployRoleArn (docs/ci.md#credentials).
+  const credentials = credentialsMode(process.env[CREDENTIALS_VARIABLE]);
   const fromArgs = process.argv.length > 2;
   const selected = selectEnvironments(
     environments,
@@ -17,7 +20,7 @@ try {
     fromArgs ? "command line" : "INFRA_ENVIRONMENTS",
   );
   const app = new App({ outdir: process.env.CDKTF_OUTDIR });
-  for (const environment of selected) addEnvironmentStacks(app, environment);
+  for (const environment of selected) addEnvironmentStacks(app, environment, { credentials });
   synthOutput(
     app,
     environments.filter((environment) => !selected.includes(environment)).map((environment) => environment.name),
