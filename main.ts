@@ -1,9 +1,11 @@
+import { join } from "node:path";
 import { App } from "cdktf";
 import { CREDENTIALS_VARIABLE, credentialsMode } from "./config/credentials";
 import { ConfigError } from "./config/errors";
 import { loadEnvironments, selectEnvironments } from "./config/loader";
 import { PropsError } from "./lib/validation";
 import { addEnvironmentStacks } from "./stacks";
+import { LOCK_DIR } from "./stacks/provider-locks";
 import { synthOutput } from "./stacks/synth-output";
 
 // Wiring only: YAML -> validated config -> one set of stacks per environment -> Terraform JSON.
@@ -24,6 +26,8 @@ try {
   synthOutput(
     app,
     environments.filter((environment) => !selected.includes(environment)).map((environment) => environment.name),
+    // cdktf runs the app in the project folder; the lock files are then where `terraform init` looks.
+    join(process.cwd(), LOCK_DIR),
   );
 } catch (error) {
   if (!(error instanceof ConfigError || error instanceof PropsError)) throw error;
