@@ -132,11 +132,19 @@ export function forEnvironment(matrix: PlanMatrix, environment: string): PlanMat
   return { layers, localState: matrix.localState.filter((stack) => splitStackName(stack)?.environment === environment) };
 }
 
-/** `key=value` lines for $GITHUB_OUTPUT: one JSON array per layer, the local-state stacks, and every stack name. */
+/**
+ * `key=value` lines for $GITHUB_OUTPUT: one JSON array per layer, the same entries split into those GitHub-hosted
+ * runners plan (`hosted`) and the cluster-facing ones (`cluster`), the local-state stacks, and every stack name.
+ */
 export function githubOutputLines(matrix: PlanMatrix): string[] {
   const all = [...LAYERS.flatMap((layer) => matrix.layers[layer].map((e) => e.stack)), ...matrix.localState].sort();
+  const entries = (cluster: boolean) =>
+    LAYERS.filter((layer) => CLUSTER_FACING_LAYERS.includes(layer) === cluster).flatMap((layer) => matrix.layers[layer]);
   return [
     ...LAYERS.map((layer) => `${layer}=${JSON.stringify(matrix.layers[layer])}`),
+    // Plans read deployed state, never another plan: every stack plans in parallel, cluster-facing ones on the in-VPC runner.
+    `hosted=${JSON.stringify(entries(false))}`,
+    `cluster=${JSON.stringify(entries(true))}`,
     `local-state=${JSON.stringify(matrix.localState)}`,
     `stacks=${JSON.stringify(all)}`,
   ];

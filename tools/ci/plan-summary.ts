@@ -189,11 +189,16 @@ export function capComment(markdown: string, maxChars: number, whereFull: string
   return `${cut.slice(0, Math.max(0, cut.lastIndexOf("\n")))}${note}`;
 }
 
-/** The stacks that fail the required check: a failed plan, or none at all (a job that did not finish); one line each. */
+/** The stacks that fail the required check: a failed plan, none at all (a job that did not finish), or unjustified checkov findings. */
 export function checkFailures(results: readonly StackPlanResult[]): string[] {
-  return results
-    .filter((r) => r.status === "plan-failed" || r.status === "no-result")
-    .map((r) => `${r.stack}: ${r.status === "plan-failed" ? "the plan failed" : "no plan result (its job did not finish)"}`);
+  return results.flatMap((r) => {
+    if (r.status === "plan-failed") return [`${r.stack}: the plan failed`];
+    if (r.status === "no-result") return [`${r.stack}: no plan result (its job did not finish)`];
+    const unjustified = (r.scan?.failed ?? 0) + (r.scan?.errors.length ?? 0);
+    return unjustified > 0
+      ? [`${r.stack}: checkov on the plan: ${r.scan?.failed} unjustified finding(s), ${r.scan?.errors.length} error(s)`]
+      : [];
+  });
 }
 
 function option(args: string[], name: string): string | undefined {
