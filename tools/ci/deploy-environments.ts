@@ -53,8 +53,8 @@ export function deployPlan(environments: readonly EnvironmentConfig[], only?: st
       }
       const { planRole, deployRole } = rolesOf(e, defaults);
       const missing = [
-        planRole ? "" : "a plan role (aws.planRoleArn or AWS_PLAN_ROLE_ARN)",
-        deployRole ? "" : "a deploy role (aws.deployRoleArn or AWS_DEPLOY_ROLE_ARN)",
+        planRole ? "" : "plan role (aws.planRoleArn or AWS_PLAN_ROLE_ARN)",
+        deployRole ? "" : "deploy role (aws.deployRoleArn or AWS_DEPLOY_ROLE_ARN)",
       ].filter(Boolean);
       if (missing.length > 0) notices.push(`${e.name} is not deployed by CI: it has no ${missing.join(" and no ")} (docs/ci.md)`);
       return missing.length === 0;
