@@ -234,10 +234,10 @@ describe("every workflow", () => {
     const scripts = allSteps.map(({ step }) => step.run ?? "").join("\n");
     expect(scripts).not.toMatch(/auto-approve/);
     expect(scripts).not.toMatch(/npm run deploy\b|cdktf deploy|cdktf\.cjs deploy/);
-    const applies = allSteps.filter(({ step }) => /terraform apply/.test(step.run ?? ""));
+    const applies = allSteps.filter(({ step }) => /^\s*terraform apply/m.test(step.run ?? ""));
     expect(applies.map(({ where }) => where)).toEqual(["actions/apply-plan"]);
     for (const { step } of applies) {
-      for (const line of (step.run ?? "").split("\n").filter((l) => /terraform apply/.test(l)))
+      for (const line of (step.run ?? "").split("\n").filter((l) => /^\s*terraform apply/.test(l)))
         expect(line.trim()).toMatch(/^terraform apply -input=false -no-color tfplan( |$)/);
     }
     // A stale plan fails (Terraform refuses it) and says what to do.
