@@ -278,8 +278,21 @@ describe("every workflow", () => {
       expect(steps.find((s) => s.uses?.startsWith("actions/cache@") && s.with?.path === "~/.terraform.d/plugin-cache")).toBeDefined();
       expect(steps.some((s) => s.run?.includes("TF_PLUGIN_CACHE_DIR="))).toBe(true);
     }
-    const venv = action.runs.steps.find((s) => s.uses?.startsWith("actions/cache@") && String(s.with?.path).includes(".venv-checkov"));
-    expect(venv?.with?.key).toContain("hashFiles('tools/gates/scan/setup-checkov.sh'");
+    // Every job that installs checkov restores its virtualenv first (the plan action, and the jobs that run .ci/run).
+    const installers = [
+      { where: "actions/plan-stack", steps: action.runs.steps },
+      ...allJobs
+        .filter(({ job }) => (job.steps ?? []).some((s) => s.run === "bash .ci/run"))
+        .map(({ file, name, job }) => ({ where: `${file}: ${name}`, steps: job.steps! })),
+    ];
+    expect(installers.length).toBeGreaterThan(1);
+    for (const { where, steps } of installers) {
+      const venv = steps.find((s) => s.uses?.startsWith("actions/cache@") && String(s.with?.path).includes(".venv-checkov"));
+      expect({ where, key: venv?.with?.key }).toEqual({
+        where,
+        key: expect.stringContaining("hashFiles('tools/gates/scan/setup-checkov.sh'"),
+      });
+    }
   });
 });
 
