@@ -144,6 +144,25 @@ provider "registry.terraform.io/hashicorp/helm" {
     }
   });
 
+  it("are placed by the synth itself (what cdktf deploy and npm run plan initialize with)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "locks-synth-"));
+    try {
+      const { App } = require("cdktf") as typeof import("cdktf");
+      const { addEnvironmentStacks } = require("../stacks") as typeof import("../stacks");
+      const { synthOutput } = require("../stacks/synth-output") as typeof import("../stacks/synth-output");
+      mkdirSync(join(dir, "locks"));
+      const awsOnly = lock.slice(0, lock.indexOf('provider "registry.terraform.io/hashicorp/helm"'));
+      writeFileSync(join(dir, "locks", lockFileName("dev-network")), awsOnly);
+      const app = new App({ outdir: join(dir, "out") });
+      addEnvironmentStacks(app, fixtureEnvironment("dev"));
+      synthOutput(app, [], join(dir, "locks"));
+      expect(readFileSync(join(dir, "out", "stacks", "dev-network", ".terraform.lock.hcl"), "utf8")).toBe(awsOnly);
+      expect(existsSync(join(dir, "out", "stacks", "dev-ecs", ".terraform.lock.hcl"))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   // The lock-file workflow locks what the synth of every environment holds: each stack, each platform, the versions it requires.
   it.each([
     ["configured environments", () => configuredEnvironments()],
