@@ -1,4 +1,5 @@
 import { DataAwsEksCluster } from "@cdktf/provider-aws/lib/data-aws-eks-cluster";
+import { DataAwsEksClusterAuth } from "@cdktf/provider-aws/lib/data-aws-eks-cluster-auth";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { Fn } from "cdktf";
 import type { Construct } from "constructs";
@@ -23,9 +24,7 @@ export interface EksAddonsStackProps extends EnvironmentStackProps {
 /**
  * `<env>-eks-addons`: Kubernetes software installed with Helm. The Helm provider is configured from data
  * sources that look the cluster up by its name (a plain string), so `terraform plan` can configure it
- * without values that exist only after `<env>-eks` is applied. Its token comes from `aws eks get-token` when
- * Terraform runs: a token read by a data source would be stored in a saved plan and expire (15 min) before
- * an approved apply, with the identity of the role that planned it. Today it holds aws-node-termination-handler,
+ * without values that exist only after `<env>-eks` is applied. Today it holds aws-node-termination-handler,
  * and exists only where a self-managed spot node group needs it.
  */
 export class EksAddonsStack extends EnvironmentStack {
@@ -45,15 +44,12 @@ export class EksAddonsStack extends EnvironmentStack {
     this.addDependency(eksStack);
 
     const cluster = new DataAwsEksCluster(this, "cluster", { name: clusterName });
+    const auth = new DataAwsEksClusterAuth(this, "cluster-auth", { name: clusterName });
     new HelmProvider(this, "helm", {
       kubernetes: {
         host: cluster.endpoint,
         clusterCaCertificate: Fn.base64decode(cluster.certificateAuthority.get(0).data),
-        exec: {
-          apiVersion: "client.authentication.k8s.io/v1beta1",
-          command: "aws",
-          args: eksGetTokenArgs(clusterName, this.environment.aws.region, this.assumedRoleArn),
-        },
+        token: auth.token,
       },
     });
 
@@ -71,12 +67,4 @@ export class EksAddonsStack extends EnvironmentStack {
       heartbeatIntervalSeconds: handler.heartbeatIntervalSeconds,
     });
   }
-}
-
-/**
- * `aws eks get-token` for the Helm provider: the identity the AWS provider has (the assumed deploy role, or the
- * ambient credentials in CI), so the cluster sees the role its access entry names.
- */
-export function eksGetTokenArgs(clusterName: string, region: string, roleArn: string | undefined): string[] {
-  return ["eks", "get-token", "--cluster-name", clusterName, "--region", region, ...(roleArn ? ["--role-arn", roleArn] : [])];
 }

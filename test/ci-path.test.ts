@@ -21,6 +21,30 @@ import { configuredEnvironments, FIXTURE_ENVIRONMENTS, fixtureEnvironment, synth
 
 const changes = { add: 1, change: 0, destroy: 0, replaced: [], destroyed: [] };
 
+// CI synthesizes with INFRA_AWS_CREDENTIALS=ambient: every provider and backend of every stack uses the job's own
+// role (the plan role in a plan), so nothing in a CI synth names the deploy role for Terraform to assume.
+describe("ambient credentials (the CI synth)", () => {
+  it("leave aws.deployRoleArn out of every provider and backend block of every stack, the account still pinned", () => {
+    const { App, Testing } = require("cdktf") as typeof import("cdktf");
+    const { addEnvironmentStacks } = require("../stacks") as typeof import("../stacks");
+    const environment = fixtureEnvironment("prod");
+    const deployRole = environment.aws.deployRoleArn!;
+    const stacks = addEnvironmentStacks(Testing.app() as InstanceType<typeof App>, environment, { credentials: "ambient" });
+    expect(stacks.map((s) => s.node.id)).toEqual(["prod-network", "prod-ecs", "prod-eks", "prod-eks-addons"]);
+    for (const stack of stacks) {
+      const json = JSON.parse(Testing.synth(stack)) as { provider: Record<string, unknown>; terraform: { backend: unknown } };
+      expect({ stack: stack.node.id, blocks: JSON.stringify([json.provider, json.terraform.backend]).includes(deployRole) }).toEqual({
+        stack: stack.node.id,
+        blocks: false,
+      });
+      expect((json.provider.aws as { allowed_account_ids: string[] }[])[0]!.allowed_account_ids).toEqual([environment.aws.accountId]);
+    }
+    // Without the switch (a person's npm run deploy), the providers assume the deploy role.
+    const byHand = addEnvironmentStacks(Testing.app() as InstanceType<typeof App>, environment)[0]!;
+    expect(JSON.stringify((JSON.parse(Testing.synth(byHand)) as { provider: unknown }).provider)).toContain(deployRole);
+  });
+});
+
 describe("the required plan check (plan-summary check)", () => {
   it("fails for a failed plan, a stack without a result, and unjustified checkov findings; passes for the rest", () => {
     const results: StackPlanResult[] = [

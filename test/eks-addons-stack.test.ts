@@ -1,6 +1,5 @@
 import { type App, Testing } from "cdktf";
 import { addEnvironmentStacks } from "../stacks";
-import { eksGetTokenArgs } from "../stacks/eks-addons-stack";
 import chart from "./fixtures/nth-chart-values.json";
 import { fixtureEnvironment, onlyResource, snapshotOf, stackOf, synthEnvironment } from "./helpers";
 
@@ -14,43 +13,19 @@ describe("prod-eks-addons", () => {
     expect(snapshotOf(stack)).toMatchSnapshot();
   });
 
-  it("configures Helm from a data source that looks the cluster up by its name, nothing from another stack's state", () => {
+  it("configures Helm from data sources that look the cluster up by its name, nothing from another stack's state", () => {
     const data = stack.terraform.data as Record<string, Record<string, { name: string }>>;
     expect(Object.values(data.aws_eks_cluster!).map((d) => d.name)).toEqual(["prod-eks"]);
+    expect(Object.values(data.aws_eks_cluster_auth!).map((d) => d.name)).toEqual(["prod-eks"]);
     expect(data.terraform_remote_state).toBeUndefined();
-    const helm = (stack.terraform.provider as Record<string, { kubernetes: Record<string, unknown> }[]>).helm![0]!;
+    const helm = (stack.terraform.provider as Record<string, { kubernetes: Record<string, string> }[]>).helm![0]!;
     expect(helm.kubernetes).toEqual({
       host: expect.stringMatching(/^\$\{data\.aws_eks_cluster\.[^.]+\.endpoint\}$/),
       cluster_ca_certificate: expect.stringMatching(
         /^\$\{base64decode\(data\.aws_eks_cluster\.[^.]+\.certificate_authority\[0\]\.data\)\}$/,
       ),
-      exec: {
-        api_version: "client.authentication.k8s.io/v1beta1",
-        command: "aws",
-        args: ["eks", "get-token", "--cluster-name", "prod-eks", "--region", "eu-west-1", "--role-arn", environment.aws.deployRoleArn],
-      },
+      token: expect.stringMatching(/^\$\{data\.aws_eks_cluster_auth\.[^.]+\.token\}$/),
     });
-  });
-
-  // A token from a data source would be stored in a saved plan: expired (15 min) by the time the apply is approved,
-  // and issued to the plan role. The exec plugin fetches one when Terraform runs, as the identity of that run.
-  it("takes its token when Terraform runs, not from a data source stored in the plan", () => {
-    expect((stack.terraform.data as Record<string, unknown>).aws_eks_cluster_auth).toBeUndefined();
-  });
-
-  it("with ambient credentials (CI), gets the token as the job's own role, never through aws.deployRoleArn", () => {
-    const app = Testing.app() as App;
-    const ambient = addEnvironmentStacks(app, environment, { credentials: "ambient" }).find((s) => s.node.id === "prod-eks-addons")!;
-    const json = JSON.parse(Testing.synth(ambient)) as { provider: Record<string, { kubernetes?: { exec: { args: string[] } } }[]> };
-    expect(json.provider.helm![0]!.kubernetes!.exec.args).toEqual(eksGetTokenArgs("prod-eks", "eu-west-1", undefined));
-    expect(eksGetTokenArgs("prod-eks", "eu-west-1", ambient.assumedRoleArn)).toEqual([
-      "eks",
-      "get-token",
-      "--cluster-name",
-      "prod-eks",
-      "--region",
-      "eu-west-1",
-    ]);
   });
 
   it("deploys after prod-eks", () => {

@@ -323,7 +323,8 @@ describe("plan.yml", () => {
   const plan = workflow("plan.yml");
   const work = mkdtempSync(join(tmpdir(), "workflows-"));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
-  const IN_VPC_LABEL = "format('codebuild-{0}-{1}-{2}', matrix.runner, github.run_id, github.run_attempt)";
+  const IN_VPC_LABEL =
+    "matrix.runner != '' && fromJSON(format('[\"codebuild-{0}-{1}-{2}\", \"plan-eks-addons\"]', matrix.runner, github.run_id, github.run_attempt))";
 
   /**
    * What is wrong with the plan jobs for this synth output (empty: every stack is in the hosted or the cluster-facing
@@ -454,7 +455,9 @@ describe("plan.yml", () => {
 describe("deploy.yml and deploy-environment.yml", () => {
   const deploy = workflow("deploy.yml");
   const environment = workflow("deploy-environment.yml");
-  const IN_VPC_LABEL = "format('codebuild-{0}-{1}-{2}', needs.synth.outputs.runner, github.run_id, github.run_attempt)";
+  /** CodeBuild's label for the environment's runner project, plus a label of the job's own (one runner per job). */
+  const inVpcLabel = (job: string) =>
+    `needs.synth.outputs.runner != '' && fromJSON(format('["codebuild-{0}-{1}-{2}", "${job}"]', needs.synth.outputs.runner, github.run_id, github.run_attempt))`;
 
   it("runs on pushes to main and on demand for one environment", () => {
     expect(Object.keys(deploy.on).sort()).toEqual(["push", "workflow_dispatch"]);
@@ -526,7 +529,7 @@ describe("deploy.yml and deploy-environment.yml", () => {
         [`plan-${layer}`, planJob],
         [`apply-${layer}`, applyJob],
       ] as const) {
-        if (String(job["runs-on"]).includes(IN_VPC_LABEL) !== inVpc)
+        if (String(job["runs-on"]).includes(inVpcLabel(name)) !== inVpc)
           problems.push(`${name} ${inVpc ? "is not" : "is"} on the in-VPC runner`);
       }
     }
@@ -589,7 +592,7 @@ describe("drift.yml", () => {
       expect(needsOf(drift.jobs[name]!)).toEqual(["stacks"]);
     }
     expect(drift.jobs["drift-cluster"]!["runs-on"]).toContain(
-      "format('codebuild-{0}-{1}-{2}', matrix.runner, github.run_id, github.run_attempt)",
+      `fromJSON(format('["codebuild-{0}-{1}-{2}", "drift-eks-addons"]', matrix.runner, github.run_id, github.run_attempt))`,
     );
     expect(action.runs.steps.find((s) => s.id === "plan")?.run).toContain("-detailed-exitcode");
   });
