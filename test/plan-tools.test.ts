@@ -468,7 +468,11 @@ describe("deploy environments", () => {
   it("deploys one environment on demand and refuses an unknown one", () => {
     const environments = FIXTURE_ENVIRONMENTS.map(fixtureEnvironment);
     const roles = { planRole: "arn:aws:iam::111122223333:role/plan", deployRole: "arn:aws:iam::111122223333:role/other" };
-    expect(deployPlan(environments, "prod", roles)).toEqual({
+    // Whatever the fixture sets for aws.planRoleArn: once without it (the repository variable applies), once with it.
+    const prod = environments.find((e) => e.name === "prod")!;
+    const withoutPlanRole = { ...prod, aws: { ...prod.aws, planRoleArn: undefined } };
+    const withPlanRole = { ...prod, aws: { ...prod.aws, planRoleArn: "arn:aws:iam::111122223333:role/own-plan" } };
+    expect(deployPlan([withoutPlanRole], "prod", roles)).toEqual({
       nonProduction: [],
       // The environment's own aws.deployRoleArn wins over the repository variable.
       production: [
@@ -481,7 +485,8 @@ describe("deploy environments", () => {
       ],
       notices: [],
     });
-    expect(deployPlan(environments, "prod").notices).toEqual([
+    expect(deployPlan([withPlanRole], "prod", roles).production[0]?.planRole).toBe("arn:aws:iam::111122223333:role/own-plan");
+    expect(deployPlan([withoutPlanRole], "prod").notices).toEqual([
       "prod is not deployed by CI: it has no plan role (aws.planRoleArn or AWS_PLAN_ROLE_ARN) (docs/ci.md)",
     ]);
     expect(deployPlan(environments, "dev", roles)).toEqual({
