@@ -1,6 +1,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import type { CredentialsMode } from "../config/credentials";
 import type { EnvironmentConfig } from "../config/schema";
 import type { Layer } from "./layers";
 
@@ -11,6 +12,12 @@ export const REQUIRED_TERRAFORM_VERSION = ">= 1.10.0";
 
 export interface EnvironmentStackProps {
   readonly environment: EnvironmentConfig;
+  /**
+   * Whether the AWS provider and the S3 backend assume `aws.deployRoleArn` or use the caller's credentials
+   * as they are (CI: the job's OIDC role, so a pull request's plan never holds the deploy role).
+   * @default "assume-deploy-role"
+   */
+  readonly credentials?: CredentialsMode;
 }
 
 /**
@@ -21,12 +28,15 @@ export abstract class EnvironmentStack extends TerraformStack {
   readonly environment: EnvironmentConfig;
   /** The provider's default_tags; resources those cannot reach (Auto Scaling groups) set them themselves. */
   readonly defaultTags: Readonly<Record<string, string>>;
+  readonly credentials: CredentialsMode;
 
   protected constructor(scope: Construct, layer: Layer, props: EnvironmentStackProps) {
     const { environment } = props;
     super(scope, `${environment.name}-${layer}`);
     this.environment = environment;
     const { aws } = environment;
+    this.credentials = props.credentials ?? "assume-deploy-role";
+    const assumedRole = this.assumedRoleArn;
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     this.defaultTags = {
       ...environment.tags,
@@ -38,7 +48,7 @@ export abstract class EnvironmentStack extends TerraformStack {
     new AwsProvider(this, "aws", {
       region: aws.region,
       allowedAccountIds: [aws.accountId],
-      assumeRole: aws.deployRoleArn ? [{ roleArn: aws.deployRoleArn, sessionName: `cdktf-${this.node.id}` }] : undefined,
+      assumeRole: assumedRole ? [{ roleArn: assumedRole, sessionName: `cdktf-${this.node.id}` }] : undefined,
       defaultTags: [{ tags: { ...this.defaultTags } }],
     });
 
@@ -51,7 +61,7 @@ export abstract class EnvironmentStack extends TerraformStack {
         encrypt: true,
         kmsKeyId: state.kmsKeyArn,
         allowedAccountIds: [aws.accountId],
-        assumeRole: aws.deployRoleArn ? { roleArn: aws.deployRoleArn } : undefined,
+        assumeRole: assumedRole ? { roleArn: assumedRole } : undefined,
       });
       // S3-native state locking (Terraform >= 1.10) replaces the DynamoDB lock table; cdktf 0.21 has no typed option.
       this.addOverride("terraform.backend.s3.use_lockfile", true);
@@ -60,6 +70,11 @@ export abstract class EnvironmentStack extends TerraformStack {
       // folder synth rewrites, with a relative path so the synthesized bytes do not depend on the checkout.
       new LocalBackend(this, { path: `../../../terraform.${this.node.id}.tfstate` });
     }
+  }
+
+  /** The role the providers and the backend assume, if any: `aws.deployRoleArn` unless the credentials are ambient. */
+  get assumedRoleArn(): string | undefined {
+    return this.credentials === "ambient" ? undefined : this.environment.aws.deployRoleArn;
   }
 
   /** Prefix for AWS resource names: `<env>` (names must stay unique per account and region). */

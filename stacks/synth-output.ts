@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { type App, TerraformStack } from "cdktf";
 import stringify from "json-stable-stringify";
 import { isStackOf } from "./layers";
+import { placeLockFiles } from "./provider-locks";
 
 /** The part of cdktf's manifest.json this module reads and writes back. */
 interface Manifest {
@@ -15,8 +16,9 @@ interface Manifest {
  * exactly the stack folders present, and folders of removed environments or layers are deleted.
  * `unselected` names configured environments the app did not build (stack selection, `npm run synth -- dev`):
  * their folders and manifest entries from the previous synth stay as they were, untouched.
+ * `lockDir`: the repository's provider lock files, copied next to each stack's cdk.tf.json (stacks/provider-locks.ts).
  */
-export function synthOutput(app: App, unselected: readonly string[] = []): void {
+export function synthOutput(app: App, unselected: readonly string[] = [], lockDir?: string): void {
   const previous = unselected.length > 0 ? readManifest(app.outdir) : undefined;
   app.synth();
   const kept = Object.keys(previous?.stacks ?? {}).filter(
@@ -29,6 +31,10 @@ export function synthOutput(app: App, unselected: readonly string[] = []): void 
     for (const name of kept) written.stacks[name] = previous.stacks[name];
     // The library and options cdktf writes manifest.json with, so a selected synth leaves the bytes a full one would.
     writeFileSync(join(app.outdir, "manifest.json"), stringify(written, { space: 2 }) ?? "");
+  }
+  if (lockDir) {
+    const written = readManifest(app.outdir);
+    if (written) placeLockFiles(lockDir, app.outdir, written.stacks as Record<string, { workingDirectory: string }>);
   }
 }
 

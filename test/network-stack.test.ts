@@ -1,3 +1,6 @@
+import { type App, Testing } from "cdktf";
+import { credentialsMode } from "../config/credentials";
+import { addEnvironmentStacks } from "../stacks";
 import {
   environmentFromYaml,
   FIXTURE_ENVIRONMENTS,
@@ -7,6 +10,7 @@ import {
   snapshotOf,
   stackOf,
   synthEnvironment,
+  type TerraformJson,
 } from "./helpers";
 
 const synthesized = Object.fromEntries(
@@ -180,5 +184,27 @@ describe("provider and backend", () => {
     expect(provider?.assume_role).toEqual([
       { role_arn: "arn:aws:iam::111122223333:role/platform-deploy", session_name: "cdktf-prod-network" },
     ]);
+  });
+
+  // CI synthesizes with INFRA_AWS_CREDENTIALS=ambient: the job's OIDC role is used as it is, so a pull request's
+  // plan (plan role) never goes through aws.deployRoleArn; the account stays pinned.
+  it("prod with ambient credentials: neither the provider nor the backend assumes the deploy role, both still pinned to the account", () => {
+    const app = Testing.app() as App;
+    const network = addEnvironmentStacks(app, fixtureEnvironment("prod"), { credentials: "ambient" })[0]!;
+    const json = JSON.parse(Testing.synth(network)) as TerraformJson;
+    const backend = (json.terraform as { backend: { s3: Record<string, unknown> } }).backend.s3;
+    expect(backend.assume_role).toBeUndefined();
+    expect(backend.allowed_account_ids).toEqual(["111122223333"]);
+    expect(json.provider?.aws?.[0]?.assume_role).toBeUndefined();
+    expect(json.provider?.aws?.[0]?.allowed_account_ids).toEqual(["111122223333"]);
+  });
+
+  it("reads the credentials mode from INFRA_AWS_CREDENTIALS, refusing an unknown one in the contract format", () => {
+    expect(credentialsMode(undefined)).toBe("assume-deploy-role");
+    expect(credentialsMode("")).toBe("assume-deploy-role");
+    expect(credentialsMode("ambient")).toBe("ambient");
+    expect(() => credentialsMode("plan")).toThrow(
+      'INFRA_AWS_CREDENTIALS: (environment variable): "plan" is not a credentials mode; use assume-deploy-role or ambient (or leave it unset)',
+    );
   });
 });

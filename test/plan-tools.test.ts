@@ -4,14 +4,14 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deployPlan } from "../tools/ci/deploy-environments";
-import { githubOutputLines, planMatrix, withoutUnchanged } from "../tools/ci/plan-matrix";
+import { deployOrderSummary, deployPlan } from "../tools/ci/deploy-environments";
+import { forEnvironment, githubOutputLines, planMatrix, runnerProject, withoutUnchanged } from "../tools/ci/plan-matrix";
 import { completeResults, countChanges, PLAN_SUMMARY_MARKER, readResults, renderPlanSummary, stackResult } from "../tools/ci/plan-summary";
 import { blockAddress, classifyPlanScan, formatPlanReport, touchesUnknown } from "../tools/ci/scan-plan";
 import { notDeployed, notPlannedNotice, remoteStateOutputs, upstreamRequirements } from "../tools/ci/upstream-deployed";
 import { failureLine, justifiedLine } from "../tools/shared/checkov/classify";
 import type { Manifest, StackDocument } from "../tools/shared/manifest";
-import { splitStackName } from "../tools/shared/manifest";
+import { LAYERS, splitStackName } from "../tools/shared/manifest";
 import { configuredEnvironments, FIXTURE_ENVIRONMENTS, fixtureEnvironment, runTs, terraformVersion } from "./helpers";
 
 const FIXTURES = join(__dirname, "fixtures", "plan");
@@ -54,6 +54,8 @@ describe("plan matrix", () => {
           directory: "cdktf.out/stacks/sample-network",
           upstream: [],
           region: "eu-central-1",
+          runner: "",
+          planRole: "",
         },
       ],
       ecs: [
@@ -63,6 +65,8 @@ describe("plan matrix", () => {
           directory: "cdktf.out/stacks/sample-ecs",
           upstream: ["sample-network"],
           region: "eu-west-1",
+          runner: "",
+          planRole: "",
         },
       ],
       eks: [
@@ -72,6 +76,8 @@ describe("plan matrix", () => {
           directory: "cdktf.out/stacks/sample-eks",
           upstream: ["sample-network"],
           region: "eu-central-1",
+          runner: "",
+          planRole: "",
         },
       ],
       "eks-addons": [
@@ -81,6 +87,9 @@ describe("plan matrix", () => {
           directory: "cdktf.out/stacks/sample-eks-addons",
           upstream: ["sample-eks"],
           region: "eu-central-1",
+          // No CodeBuild project in this synth: no in-VPC runner (the workflow falls back, with a warning).
+          runner: "",
+          planRole: "",
         },
       ],
     });
@@ -89,7 +98,35 @@ describe("plan matrix", () => {
 
   it("writes one $GITHUB_OUTPUT line per layer (empty layers as []), the local-state stacks and every stack", () => {
     const lines = githubOutputLines(planMatrix({ stacks: { "dev-network": manifest.stacks["dev-network"]! } }, documents));
-    expect(lines).toEqual(["network=[]", "ecs=[]", "eks=[]", "eks-addons=[]", 'local-state=["dev-network"]', 'stacks=["dev-network"]']);
+    expect(lines).toEqual([
+      "network=[]",
+      "ecs=[]",
+      "eks=[]",
+      "eks-addons=[]",
+      "hosted=[]",
+      "cluster=[]",
+      'local-state=["dev-network"]',
+      'stacks=["dev-network"]',
+    ]);
+  });
+
+  it("puts the cluster-facing stacks (eks-addons) on the environment's in-VPC runner and apart from the hosted ones, with the plan role", () => {
+    const runner = { resource: { aws_codebuild_project: { runner: { name: "sample-github-runner" }, other: { name: "${var.x}" } } } };
+    const withRunner = planMatrix(manifest, { ...documents, "sample-eks": { ...documents["sample-eks"]!, ...runner } }, "cdktf.out", {
+      sample: "arn:aws:iam::111122223333:role/plan",
+    });
+    expect(withRunner.layers["eks-addons"].map((e) => [e.stack, e.runner, e.planRole])).toEqual([
+      ["sample-eks-addons", "sample-github-runner", "arn:aws:iam::111122223333:role/plan"],
+    ]);
+    expect(withRunner.layers.eks.map((e) => e.runner)).toEqual([""]);
+    expect(runnerProject([runner])).toBe("sample-github-runner");
+    const lines = Object.fromEntries(
+      githubOutputLines(withRunner).map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+    );
+    expect((JSON.parse(lines.hosted!) as { stack: string }[]).map((e) => e.stack)).toEqual(["sample-network", "sample-ecs", "sample-eks"]);
+    expect((JSON.parse(lines.cluster!) as { stack: string }[]).map((e) => e.stack)).toEqual(["sample-eks-addons"]);
+    expect(forEnvironment(withRunner, "dev").localState).toEqual(["dev-network"]);
+    expect(LAYERS.flatMap((layer) => forEnvironment(withRunner, "dev").layers[layer])).toEqual([]);
   });
 
   it("refuses a stack of no known layer instead of never planning it", () => {
@@ -410,7 +447,7 @@ describe("deploy environments", () => {
   ])(
     "%s: every environment with S3 state is deployed exactly once, production after the rest; local-state ones get a notice",
     (_label, environments) => {
-      const plan = deployPlan(environments);
+      const plan = deployPlan(environments, undefined, { planRole: "arn:aws:iam::1:role/plan", deployRole: "arn:aws:iam::1:role/deploy" });
       const names = (list: readonly { environment: string }[]) => list.map((e) => e.environment);
       expect([...names(plan.nonProduction), ...names(plan.production)].sort()).toEqual(
         environments
@@ -430,12 +467,29 @@ describe("deploy environments", () => {
 
   it("deploys one environment on demand and refuses an unknown one", () => {
     const environments = FIXTURE_ENVIRONMENTS.map(fixtureEnvironment);
-    expect(deployPlan(environments, "prod")).toEqual({
+    const roles = { planRole: "arn:aws:iam::111122223333:role/plan", deployRole: "arn:aws:iam::111122223333:role/other" };
+    // Whatever the fixture sets for aws.planRoleArn: once without it (the repository variable applies), once with it.
+    const prod = environments.find((e) => e.name === "prod")!;
+    const withoutPlanRole = { ...prod, aws: { ...prod.aws, planRoleArn: undefined } };
+    const withPlanRole = { ...prod, aws: { ...prod.aws, planRoleArn: "arn:aws:iam::111122223333:role/own-plan" } };
+    expect(deployPlan([withoutPlanRole], "prod", roles)).toEqual({
       nonProduction: [],
-      production: [{ environment: "prod", region: "eu-west-1" }],
+      // The environment's own aws.deployRoleArn wins over the repository variable.
+      production: [
+        {
+          environment: "prod",
+          region: "eu-west-1",
+          planRole: "arn:aws:iam::111122223333:role/plan",
+          deployRole: "arn:aws:iam::111122223333:role/platform-deploy",
+        },
+      ],
       notices: [],
     });
-    expect(deployPlan(environments, "dev")).toEqual({
+    expect(deployPlan([withPlanRole], "prod", roles).production[0]?.planRole).toBe("arn:aws:iam::111122223333:role/own-plan");
+    expect(deployPlan([withoutPlanRole], "prod").notices).toEqual([
+      "prod is not deployed by CI: it has no plan role (aws.planRoleArn or AWS_PLAN_ROLE_ARN) (docs/ci.md)",
+    ]);
+    expect(deployPlan(environments, "dev", roles)).toEqual({
       nonProduction: [],
       production: [],
       notices: [
@@ -443,5 +497,29 @@ describe("deploy environments", () => {
       ],
     });
     expect(() => deployPlan(environments, "qa")).toThrow('there is no environment "qa"; environments: dev, prod');
+  });
+});
+
+describe("deploy order in the run summary", () => {
+  const entry = (environment: string) => ({ environment, region: "eu-west-1", planRole: "p", deployRole: "d" });
+
+  it("names non-production first, then production after it", () => {
+    expect(deployOrderSummary({ nonProduction: [entry("dev")], production: [entry("prod")], notices: [] })).toBe(
+      [
+        "### Deploy order",
+        "",
+        "1. Non-production: `dev`, each stack planned, approved where its environment requires it, then applied.",
+        "2. Production: `prod`, only after every non-production environment above deployed.",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("says loudly when production is deployed with no non-production environment before it", () => {
+    const summary = deployOrderSummary({ nonProduction: [], production: [entry("prod")], notices: ["dev is not deployed by CI: x"] });
+    expect(summary).toContain("1. Production: `prod`.");
+    expect(summary).toContain("> [!WARNING]");
+    expect(summary).toContain("this commit reaches production without having been applied anywhere else first");
+    expect(summary).toContain("- dev is not deployed by CI: x");
   });
 });

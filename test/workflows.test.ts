@@ -2,11 +2,12 @@
 // The GitHub Actions workflows (.github/workflows, docs/ci.md): actionlint, pinning and injection rules, and
 // the plan jobs against a real synth: every stack of every environment is in a layer job, and every layer job
 // runs after the jobs of the stacks it depends on, so adding a layer or stack cannot silently skip CI.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { type PlanMatrix, planMatrix } from "../tools/ci/plan-matrix";
+import { BUNDLED_TOOLS } from "../tools/ci/bundle-tools";
+import { CLUSTER_FACING_LAYERS, type PlanMatrix, planMatrix } from "../tools/ci/plan-matrix";
 import { upstreamRequirements } from "../tools/ci/upstream-deployed";
 import { LAYERS, type Manifest, readManifest, readStackDocuments, type StackDocument, splitStackName } from "../tools/shared/manifest";
 import { configuredEnvironments, FIXTURE_ENVIRONMENTS, fixtureEnvironment, synthToDir } from "./helpers";
@@ -20,7 +21,7 @@ const { runLintForFiles } = require(join(ROOT, "node_modules", "@tktco", "node-a
   ) => Promise<{ path: string; line: number; column: number; message: string; kind: string }[]>;
 };
 const WORKFLOWS = join(ROOT, ".github", "workflows");
-const PLAN_STACK_ACTION = join(ROOT, ".github", "actions", "plan-stack", "action.yml");
+const ACTIONS = join(ROOT, ".github", "actions");
 
 interface Step {
   name?: string;
@@ -32,38 +33,58 @@ interface Step {
   env?: Record<string, string>;
 }
 interface Job {
+  name?: string;
   needs?: string | string[];
   if?: string;
+  "runs-on"?: string;
+  "timeout-minutes"?: number;
   permissions?: Record<string, string>;
   environment?: string;
-  concurrency?: { group: string; "cancel-in-progress": boolean };
+  concurrency?: { group: string; "cancel-in-progress": boolean | string };
   strategy?: { "fail-fast"?: boolean; matrix?: { include?: string } };
   outputs?: Record<string, string>;
-  steps: Step[];
+  /** A job that calls a reusable workflow has `uses` and `with`, no steps. */
+  uses?: string;
+  with?: Record<string, unknown>;
+  steps?: Step[];
 }
 interface Workflow {
   on: Record<string, unknown>;
   permissions?: Record<string, string>;
+  concurrency?: { group: string; "cancel-in-progress": boolean | string };
   jobs: Record<string, Job>;
+}
+interface Action {
+  inputs: Record<string, { required?: boolean; default?: string }>;
+  outputs?: Record<string, { value: string }>;
+  runs: { steps: Step[] };
 }
 
 const files = readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
 const text = (file: string): string => readFileSync(join(WORKFLOWS, file), "utf8");
 const workflow = (file: string): Workflow => parse(text(file)) as Workflow;
-const action = parse(readFileSync(PLAN_STACK_ACTION, "utf8")) as {
-  inputs: Record<string, { required?: boolean }>;
-  runs: { steps: Step[] };
-};
+const actionNames = readdirSync(ACTIONS).filter((name) => existsSync(join(ACTIONS, name, "action.yml")));
+const actionText = (name: string): string => readFileSync(join(ACTIONS, name, "action.yml"), "utf8");
+const actions = Object.fromEntries(actionNames.map((name) => [name, parse(actionText(name)) as Action]));
+const action = actions["plan-stack"]!;
 
-/** Every step of every job of every workflow, and of the composite action, with where it is. */
+/** Every step of every job of every workflow, and of the composite actions, with where it is. */
 const allSteps: { where: string; job?: Job; step: Step }[] = [
   ...files.flatMap((file) =>
-    Object.entries(workflow(file).jobs).flatMap(([name, job]) => job.steps.map((step) => ({ where: `${file}: ${name}`, job, step }))),
+    Object.entries(workflow(file).jobs).flatMap(([name, job]) =>
+      (job.steps ?? []).map((step) => ({ where: `${file}: ${name}`, job, step })),
+    ),
   ),
-  ...action.runs.steps.map((step) => ({ where: "actions/plan-stack", step })),
+  ...actionNames.flatMap((name) => actions[name]!.runs.steps.map((step) => ({ where: `actions/${name}`, step }))),
 ];
+const allJobs = files.flatMap((file) => Object.entries(workflow(file).jobs).map(([name, job]) => ({ file, name, job })));
 
 const needsOf = (job: Job): string[] => (job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs]);
+/** The local action a step uses (`plan-stack` for `./.github/actions/plan-stack`), if any. */
+const localAction = (step: Step): string | undefined => /^\.\/\.github\/actions\/([\w-]+)$/.exec(step.uses ?? "")?.[1];
+/** The steps a job runs, those of the local actions it uses included. */
+const stepsRun = (job: Job): Step[] =>
+  (job.steps ?? []).flatMap((step) => [step, ...(localAction(step) ? actions[localAction(step)!]!.runs.steps : [])]);
 
 /** The jobs `name` waits for, directly or through other jobs. */
 function transitiveNeeds(jobs: Record<string, Job>, name: string, seen = new Set<string>()): Set<string> {
@@ -85,7 +106,7 @@ describe("every workflow", () => {
   it("pins every action by full commit SHA with its version in a comment, the same SHA everywhere", () => {
     const pins = new Map<string, Set<string>>();
     const problems: string[] = [];
-    const sources = [...files.map((f) => [f, text(f)]), ["actions/plan-stack", readFileSync(PLAN_STACK_ACTION, "utf8")]];
+    const sources = [...files.map((f) => [f, text(f)]), ...actionNames.map((name) => [`actions/${name}`, actionText(name)])];
     for (const [file, source] of sources) {
       for (const line of source!.split("\n")) {
         const match = /^\s*(?:-\s*)?uses:\s*(\S+)(.*)$/.exec(line);
@@ -106,18 +127,29 @@ describe("every workflow", () => {
     );
   });
 
-  it("reads only by default, and grants pull-requests: write and id-token: write only to the jobs that comment or assume a role", () => {
+  it("reads only by default; writes (pull request, issues, contents) and id-token only where a job comments, reports, proposes or assumes a role", () => {
     for (const file of files) expect(workflow(file).permissions).toEqual({ contents: "read" });
-    const jobs = files.flatMap((file) => Object.entries(workflow(file).jobs).map(([name, job]) => ({ name: `${file}: ${name}`, job })));
-    const uses = (job: Job, prefix: string) => job.steps.some((s) => s.uses?.startsWith(prefix));
-    for (const { name, job } of jobs) {
+    const uses = (job: Job, prefix: string) => (job.steps ?? []).some((s) => s.uses?.startsWith(prefix));
+    for (const { file, name, job } of allJobs) {
+      const where = `${file}: ${name}`;
       const comments = uses(job, "marocchino/sticky-pull-request-comment@");
-      const assumesRole = uses(job, "aws-actions/configure-aws-credentials@") || uses(job, "./.github/actions/plan-stack");
-      expect({ name, permissions: job.permissions ?? {} }).toEqual({
-        name,
+      const assumesRole =
+        uses(job, "aws-actions/configure-aws-credentials@") ||
+        uses(job, "./.github/actions/plan-stack") ||
+        uses(job, "./.github/actions/apply-plan") ||
+        job.uses === "./.github/workflows/deploy-environment.yml";
+      const reportsDrift = (job.steps ?? []).some((s) => s.run?.includes("gh issue"));
+      const proposes = (job.steps ?? []).some((s) => s.run?.includes("gh pr create"));
+      expect({ where, permissions: job.permissions ?? {} }).toEqual({
+        where,
         permissions:
-          comments || assumesRole
-            ? { contents: "read", ...(comments ? { "pull-requests": "write" } : {}), ...(assumesRole ? { "id-token": "write" } : {}) }
+          comments || assumesRole || reportsDrift || proposes
+            ? {
+                contents: proposes ? "write" : "read",
+                ...(comments || proposes ? { "pull-requests": "write" } : {}),
+                ...(reportsDrift ? { issues: "write" } : {}),
+                ...(assumesRole ? { "id-token": "write" } : {}),
+              }
             : {},
       });
     }
@@ -132,27 +164,157 @@ describe("every workflow", () => {
         expect({ where, script, exists: scripts.includes(script!) }).toEqual({ where, script, exists: true });
     }
   });
+
+  it("runs only bundled CI tools that exist (ci-tools/bin/<tool>.cjs from npm run ci-tools)", () => {
+    for (const { where, step } of allSteps) {
+      for (const [, tool] of (step.run ?? "").matchAll(/node ci-tools\/bin\/([\w-]+)\.cjs/g))
+        expect({ where, tool, bundled: (BUNDLED_TOOLS as readonly string[]).includes(tool!) }).toEqual({ where, tool, bundled: true });
+    }
+  });
+
+  // upload-artifact v4+ refuses a second artifact of the same name in a run: "Re-run failed jobs" would fail on it.
+  it("uploads artifacts so that a re-run job can upload them again (overwrite: true)", () => {
+    const uploads = allSteps.filter(({ step }) => step.uses?.startsWith("actions/upload-artifact@"));
+    expect(uploads.length).toBeGreaterThan(0);
+    for (const { where, step } of uploads) expect({ where, overwrite: step.with?.overwrite }).toEqual({ where, overwrite: true });
+  });
+
+  it("gives every AWS session at least the job's timeout: role-duration-seconds and session-seconds >= timeout-minutes x 60", () => {
+    for (const name of ["plan-stack", "apply-plan"]) {
+      const credentials = actions[name]!.runs.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+      expect(credentials?.with?.["role-duration-seconds"]).toBe("${{ inputs.session-seconds }}");
+      expect(actions[name]!.inputs["session-seconds"]?.required).toBe(true);
+    }
+    const sessions = allJobs.flatMap(({ file, name, job }) =>
+      (job.steps ?? []).flatMap((step) => {
+        const seconds = step.uses?.startsWith("aws-actions/configure-aws-credentials@")
+          ? step.with?.["role-duration-seconds"]
+          : localAction(step)
+            ? step.with?.["session-seconds"]
+            : undefined;
+        if (seconds === undefined && !step.uses?.startsWith("aws-actions/") && !localAction(step)) return [];
+        return [{ where: `${file}: ${name}`, seconds: Number(seconds), timeout: Number(job["timeout-minutes"]) * 60 }];
+      }),
+    );
+    expect(sessions.length).toBeGreaterThan(0);
+    for (const { where, seconds, timeout } of sessions) expect({ where, covers: seconds >= timeout }).toEqual({ where, covers: true });
+  });
+
+  // Contract 9: plans never hold write credentials. The deploy role is only reachable from a job bound to a GitHub
+  // environment (the approval), and every synth a role plans or applies uses the job's own role (ambient).
+  it("never lets a job outside a GitHub environment use the deploy role; synthesizes with ambient credentials wherever a role is used", () => {
+    const deployRole = /deploy-role|deployRole|AWS_DEPLOY_ROLE_ARN/;
+    for (const { file, name, job } of allJobs) {
+      const where = `${file}: ${name}`;
+      for (const step of stepsRun(job)) {
+        const role = step.with?.["role-to-assume"];
+        if (typeof role === "string" && deployRole.test(role))
+          expect({ where, environment: job.environment }).toEqual({ where, environment: "${{ inputs.environment }}" });
+      }
+      for (const step of job.steps ?? []) {
+        if (localAction(step) === "plan-stack")
+          expect({ where, role: String(step.with?.["role-to-assume"]) }).not.toMatchObject({ role: expect.stringMatching(deployRole) });
+        if (localAction(step) === "apply-plan")
+          expect({ where, environment: job.environment }).toEqual({ where, environment: "${{ inputs.environment }}" });
+      }
+      if (job.permissions?.["id-token"] === "write" && !job.environment && job.uses === undefined)
+        expect({ where, yaml: JSON.stringify(job) }).not.toMatchObject({ yaml: expect.stringMatching(deployRole) });
+    }
+    for (const { where, step } of allSteps) {
+      if (step.run === "npm run synth" || step.run?.startsWith("npm run synth -- ")) {
+        if (/plan\.yml|deploy-environment\.yml|drift\.yml/.test(where))
+          expect({ where, credentials: step.env?.INFRA_AWS_CREDENTIALS }).toEqual({ where, credentials: "ambient" });
+      }
+    }
+    expect(action.inputs["role-to-assume"]).toBeDefined();
+    expect(actionText("plan-stack")).not.toMatch(deployRole);
+  });
+
+  it("applies only saved plan files: terraform apply <tfplan>, never --auto-approve, never cdktf deploy", () => {
+    const scripts = allSteps.map(({ step }) => step.run ?? "").join("\n");
+    expect(scripts).not.toMatch(/auto-approve/);
+    expect(scripts).not.toMatch(/npm run deploy\b|cdktf deploy|cdktf\.cjs deploy/);
+    const applies = allSteps.filter(({ step }) => /^\s*terraform apply/m.test(step.run ?? ""));
+    expect(applies.map(({ where }) => where)).toEqual(["actions/apply-plan"]);
+    for (const { step } of applies) {
+      for (const line of (step.run ?? "").split("\n").filter((l) => /^\s*terraform apply/.test(l)))
+        expect(line.trim()).toMatch(/^terraform apply -input=false -no-color tfplan( |$)/);
+    }
+    // A stale plan fails (Terraform refuses it) and says what to do.
+    expect(applies[0]!.step.run).toContain("Saved plan is stale");
+    expect(applies[0]!.step.run).toContain("Re-run ALL jobs");
+  });
+
+  it("never cancels a run on main: only a pull request's newer push replaces its older run", () => {
+    for (const file of files) {
+      const concurrency = workflow(file).concurrency;
+      if (concurrency) expect({ file, cancel: concurrency["cancel-in-progress"] }).toMatchObject({ file, cancel: expect.anything() });
+      if (concurrency && concurrency["cancel-in-progress"] !== false)
+        expect({ file, cancel: concurrency["cancel-in-progress"] }).toEqual({ file, cancel: "${{ github.event_name == 'pull_request' }}" });
+    }
+    for (const { file, name, job } of allJobs)
+      if (job.concurrency)
+        expect({ where: `${file}: ${name}`, cancel: job.concurrency["cancel-in-progress"] }).toEqual({
+          where: `${file}: ${name}`,
+          cancel: false,
+        });
+  });
+
+  it("does not install the whole dependency tree in jobs that only run bundled tools (plans, applies, summaries, checks, reports)", () => {
+    for (const { file, name, job } of allJobs) {
+      const bundledOnly = stepsRun(job).some((s) => s.run?.includes("node ci-tools/bin/"));
+      const synthesizes = stepsRun(job).some((s) => /npm run (--silent )?(synth|ci-tools)/.test(s.run ?? ""));
+      if (bundledOnly && !synthesizes)
+        expect({ where: `${file}: ${name}`, npmCi: stepsRun(job).some((s) => s.run?.includes("npm ci")) }).toEqual({
+          where: `${file}: ${name}`,
+          npmCi: false,
+        });
+    }
+  });
+
+  it("caches the provider plugins (actions/cache) wherever Terraform initializes, and the checkov virtualenv where it scans", () => {
+    for (const name of ["plan-stack", "apply-plan"]) {
+      const steps = actions[name]!.runs.steps;
+      expect(steps.find((s) => s.uses?.startsWith("actions/cache@") && s.with?.path === "~/.terraform.d/plugin-cache")).toBeDefined();
+      expect(steps.some((s) => s.run?.includes("TF_PLUGIN_CACHE_DIR="))).toBe(true);
+    }
+    // Every job that installs checkov restores its virtualenv first (the plan action, and the jobs that run .ci/run).
+    const installers = [
+      { where: "actions/plan-stack", steps: action.runs.steps },
+      ...allJobs
+        .filter(({ job }) => (job.steps ?? []).some((s) => s.run === "bash .ci/run"))
+        .map(({ file, name, job }) => ({ where: `${file}: ${name}`, steps: job.steps! })),
+    ];
+    expect(installers.length).toBeGreaterThan(1);
+    for (const { where, steps } of installers) {
+      const venv = steps.find((s) => s.uses?.startsWith("actions/cache@") && String(s.with?.path).includes(".venv-checkov"));
+      expect({ where, key: venv?.with?.key }).toEqual({
+        where,
+        key: expect.stringContaining("hashFiles('tools/gates/scan/setup-checkov.sh'"),
+      });
+    }
+  });
 });
 
 describe("ci.yml", () => {
   const ci = workflow("ci.yml");
 
   it("installs, type-checks, lints, tests and scans (.ci/run), then synthesizes, on pull requests and pushes to main", () => {
-    expect(ci.on).toEqual({ pull_request: null, push: { branches: ["main"] } });
-    expect(ci.jobs.verify?.steps.map((s) => s.run).filter(Boolean)).toEqual(expect.arrayContaining(["bash .ci/run", "npm run synth"]));
+    expect(ci.on).toEqual({ pull_request: null, merge_group: null, push: { branches: ["main"] } });
+    expect(ci.jobs.verify?.steps?.map((s) => s.run).filter(Boolean)).toEqual(expect.arrayContaining(["bash .ci/run", "npm run synth"]));
   });
 
   it("checks the configured Kubernetes versions against the EKS support calendar (warnings, annotated)", () => {
-    expect(ci.jobs.verify?.steps.map((s) => s.run)).toContain("npm run eks-support");
+    expect(ci.jobs.verify?.steps?.map((s) => s.run)).toContain("npm run eks-support");
   });
 
   it("posts the synth diff against the base branch as one sticky comment, from the only job that may write to the pull request", () => {
     const job = ci.jobs["synth-diff"]!;
-    const diff = job.steps.find((s) => s.run?.includes("npm run --silent synth-diff"))!;
+    const diff = job.steps!.find((s) => s.run?.includes("npm run --silent synth-diff"))!;
     expect(diff.run).toContain('--base "origin/${BASE_REF}"');
     expect(diff.run).toContain("--comment synth-diff.md");
     expect(diff.env).toEqual({ BASE_REF: "${{ github.base_ref }}" });
-    const comment = job.steps.find((s) => s.uses?.startsWith("marocchino/sticky-pull-request-comment@"));
+    const comment = job.steps!.find((s) => s.uses?.startsWith("marocchino/sticky-pull-request-comment@"));
     expect(comment?.with).toEqual({ header: "synth-diff", path: "synth-diff.md" });
   });
 });
@@ -161,34 +323,38 @@ describe("plan.yml", () => {
   const plan = workflow("plan.yml");
   const work = mkdtempSync(join(tmpdir(), "workflows-"));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const IN_VPC_LABEL =
+    "matrix.runner != '' && fromJSON(format('[\"codebuild-{0}-{1}-{2}\", \"plan-eks-addons\"]', matrix.runner, github.run_id, github.run_attempt))";
 
-  /** What is wrong with the plan jobs for this synth output (empty: every stack is planned after its upstream stacks). */
+  /**
+   * What is wrong with the plan jobs for this synth output (empty: every stack is in the hosted or the cluster-facing
+   * matrix, both planned in parallel right after the stacks job, the cluster-facing ones on the in-VPC runner).
+   */
   function coverageProblems(jobs: Record<string, Job>, manifest: Manifest, matrix: PlanMatrix): string[] {
     const problems: string[] = [];
     const planned = LAYERS.flatMap((layer) => matrix.layers[layer].map((entry) => entry.stack));
     if ([...planned, ...matrix.localState].sort().join() !== Object.keys(manifest.stacks).sort().join())
       problems.push("a stack is in no matrix");
-    for (const layer of LAYERS) {
-      if (matrix.layers[layer].length === 0) continue;
-      const name = `plan-${layer}`;
+    for (const [name, output] of [
+      ["plan", "hosted"],
+      ["plan-cluster", "cluster"],
+    ] as const) {
       const job = jobs[name];
       if (!job) {
-        problems.push(`no job ${name} for ${matrix.layers[layer].map((e) => e.stack).join(", ")}`);
+        problems.push(`no job ${name}`);
         continue;
       }
-      if (job.strategy?.matrix?.include !== `\${{ fromJSON(needs.stacks.outputs.${layer}) }}`)
-        problems.push(`${name} does not plan the ${layer} matrix`);
-      if (jobs.stacks?.outputs?.[layer] !== `\${{ steps.matrix.outputs.${layer} }}`)
-        problems.push(`the stacks job does not output the ${layer} matrix`);
+      if (job.strategy?.matrix?.include !== `\${{ fromJSON(needs.stacks.outputs.${output}) }}`)
+        problems.push(`${name} does not plan the ${output} matrix`);
+      if (jobs.stacks?.outputs?.[output] !== `\${{ steps.matrix.outputs.${output} }}`)
+        problems.push(`the stacks job does not output the ${output} matrix`);
+      // Plans read deployed state, never another plan: no plan job waits for another.
+      if (needsOf(job).join() !== "stacks") problems.push(`${name} waits for ${needsOf(job).join(", ")}, not only for stacks`);
+      if (!transitiveNeeds(jobs, "plan-result").has(name)) problems.push(`the plan result does not wait for ${name}`);
       if (!transitiveNeeds(jobs, "summary").has(name)) problems.push(`the summary does not wait for ${name}`);
-      for (const entry of matrix.layers[layer]) {
-        for (const upstream of manifest.stacks[entry.stack]!.dependencies) {
-          const upstreamLayer = splitStackName(upstream)?.layer;
-          if (upstreamLayer === layer) problems.push(`${entry.stack} and its upstream ${upstream} are planned in parallel by ${name}`);
-          else if (!transitiveNeeds(jobs, name).has(`plan-${upstreamLayer}`))
-            problems.push(`${name} (${entry.stack}) does not wait for plan-${upstreamLayer} (${upstream})`);
-        }
-      }
+      const onRunner = String(job["runs-on"]).includes(IN_VPC_LABEL);
+      if (output === "cluster" && !onRunner) problems.push(`${name} does not run on the in-VPC runner label`);
+      if (output === "hosted" && onRunner) problems.push(`${name} runs on the in-VPC runner`);
     }
     return problems;
   }
@@ -216,7 +382,7 @@ describe("plan.yml", () => {
   it.each([
     ["configured environments", () => synthesized("configured", configuredEnvironments())],
     ["fixture environments", () => synthesized("fixtures", FIXTURE_ENVIRONMENTS.map(fixtureEnvironment))],
-  ])("%s (a real synth): every stack is planned by its layer's job, after the jobs of the stacks it depends on", (_label, synth) => {
+  ])("%s (a real synth): every stack is planned, in parallel, cluster-facing stacks on the in-VPC runner", (_label, synth) => {
     const { manifest, documents, matrix } = synth();
     expect(Object.keys(manifest.stacks).length).toBeGreaterThan(0);
     expect(coverageProblems(plan.jobs, manifest, matrix)).toEqual([]);
@@ -224,86 +390,237 @@ describe("plan.yml", () => {
     expect(upstreamCheckProblems(manifest, documents)).toEqual([]);
   });
 
-  // Every layer as the ecs and eks layers wire it (ecs and eks read the network's outputs, eks-addons follows eks),
-  // whether or not an environment on this branch enables it yet.
-  const allLayers: Manifest = {
-    stacks: {
-      "x-network": { workingDirectory: "stacks/x-network", dependencies: [] },
-      "x-ecs": { workingDirectory: "stacks/x-ecs", dependencies: ["x-network"] },
-      "x-eks": { workingDirectory: "stacks/x-eks", dependencies: ["x-network"] },
-      "x-eks-addons": { workingDirectory: "stacks/x-eks-addons", dependencies: ["x-eks"] },
-    },
-  };
-  const s3 = (stack: string): StackDocument => ({ terraform: { backend: { s3: { bucket: "b", key: `${stack}.tfstate` } } } });
-  const allLayersMatrix = planMatrix(allLayers, Object.fromEntries(Object.keys(allLayers.stacks).map((s) => [s, s3(s)])));
-
-  it("has a job for every layer, in dependency order: network -> ecs, network -> eks -> eks-addons", () => {
-    expect(coverageProblems(plan.jobs, allLayers, allLayersMatrix)).toEqual([]);
-    expect(Object.keys(plan.jobs).filter((name) => name.startsWith("plan-"))).toEqual(LAYERS.map((layer) => `plan-${layer}`));
-  });
-
-  it("notices a layer job that does not wait for its upstream layer, or a missing one", () => {
+  it("notices a plan job that waits for another, a cluster-facing job on a GitHub-hosted runner, or a missing job", () => {
     const broken = structuredClone(plan.jobs);
-    broken["plan-eks-addons"]!.needs = ["stacks", "plan-network"];
-    delete broken["plan-ecs"];
-    expect(coverageProblems(broken, allLayers, allLayersMatrix)).toEqual([
-      "no job plan-ecs for x-ecs",
-      "plan-eks-addons (x-eks-addons) does not wait for plan-eks (x-eks)",
+    broken["plan-cluster"]!.needs = ["stacks", "plan"];
+    broken["plan-cluster"]!["runs-on"] = "ubuntu-24.04";
+    delete broken.plan;
+    const { manifest, matrix } = synthesized("broken", FIXTURE_ENVIRONMENTS.map(fixtureEnvironment));
+    expect(coverageProblems(broken, manifest, matrix)).toEqual([
+      "no job plan",
+      "plan-cluster waits for stacks, plan, not only for stacks",
+      "plan-cluster does not run on the in-VPC runner label",
     ]);
   });
 
+  it("puts exactly the cluster-facing layers (eks-addons: Helm dials the private endpoint) on the in-VPC runner", () => {
+    expect(CLUSTER_FACING_LAYERS).toEqual(["eks-addons"]);
+  });
+
   it("plans each stack through the plan-stack action with every input it requires, with the plan role", () => {
-    const required = Object.keys(action.inputs).sort();
-    for (const layer of LAYERS) {
-      const step = plan.jobs[`plan-${layer}`]!.steps.find((s) => s.uses === "./.github/actions/plan-stack");
-      expect(Object.keys(step?.with ?? {}).sort()).toEqual(required);
-      expect(step?.with?.["role-to-assume"]).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
+    const required = Object.entries(action.inputs)
+      .filter(([, input]) => input.required)
+      .map(([name]) => name);
+    for (const name of ["plan", "plan-cluster"]) {
+      const step = plan.jobs[name]!.steps!.find((s) => s.uses === "./.github/actions/plan-stack");
+      expect(Object.keys(step?.with ?? {})).toEqual(expect.arrayContaining(required));
+      expect(step?.with?.["role-to-assume"]).toBe("${{ matrix.planRole || vars.AWS_PLAN_ROLE_ARN }}");
     }
   });
 
-  it("skips cleanly without a plan role or for a fork, and plans without taking the state lock", () => {
-    const gate = plan.jobs.gate!.steps[0]!;
+  it("skips cleanly without a plan role or for a fork, and plans without taking the state lock, keeping the plan file", () => {
+    const gate = plan.jobs.gate!.steps![0]!;
     expect(gate.env).toMatchObject({ PLAN_ROLE: "${{ vars.AWS_PLAN_ROLE_ARN }}" });
     expect(plan.jobs.stacks?.if).toBe("needs.gate.outputs.enabled == 'true'");
     const planStep = action.runs.steps.find((s) => s.id === "plan");
-    expect(planStep?.run).toContain("terraform plan -input=false -lock=false -no-color -out=tfplan");
+    expect(planStep?.run).toContain("terraform plan -input=false -lock=false -no-color -detailed-exitcode -out=tfplan");
     expect(planStep?.if).toBe("steps.upstream.outputs.deployed == 'true'");
+  });
+
+  it("has one required check with a fixed name: `plan result`, after every plan job, failing on a failed or missing plan", () => {
+    const check = plan.jobs["plan-result"]!;
+    expect(check.name).toBe("plan result");
+    expect(check.strategy).toBeUndefined();
+    expect(check.if).toBe("${{ always() }}");
+    expect(needsOf(check)).toEqual(expect.arrayContaining(["gate", "stacks", "plan", "plan-cluster"]));
+    const steps = check.steps!;
+    expect(steps.find((s) => s.run?.includes("plan-summary.cjs check"))?.run).toBe(
+      'node ci-tools/bin/plan-summary.cjs check plans --stacks "$STACKS" --local-state "$LOCAL_STATE"',
+    );
+    // A failed synth fails the check; a fork (no plans possible) fails it; an unconfigured repository passes with a notice.
+    expect(steps.find((s) => s.if === "needs.gate.outputs.enabled == 'true' && needs.stacks.result != 'success'")?.run).toContain("exit 1");
+    expect(steps.find((s) => s.if === "needs.gate.outputs.enabled != 'true'")?.run).toContain("exit 1");
+    // The merge queue needs the check too.
+    expect(Object.keys(plan.on)).toEqual(expect.arrayContaining(["pull_request", "merge_group"]));
+    expect(Object.keys(workflow("ci.yml").on)).toEqual(expect.arrayContaining(["pull_request", "merge_group"]));
+  });
+
+  it("caps the comment below GitHub's limit and keeps the whole summary in the job summary", () => {
+    const run = plan.jobs.summary!.steps!.find((s) => s.name === "Plan summary")!.run!;
+    expect(run).toContain("--max-chars 60000 > plan-summary.md");
+    expect(run).toContain('cat plan-summary-full.md >> "$GITHUB_STEP_SUMMARY"');
   });
 });
 
-describe("deploy.yml", () => {
+describe("deploy.yml and deploy-environment.yml", () => {
   const deploy = workflow("deploy.yml");
+  const environment = workflow("deploy-environment.yml");
+  /** CodeBuild's label for the environment's runner project, plus a label of the job's own (one runner per job). */
+  const inVpcLabel = (job: string) =>
+    `needs.synth.outputs.runner != '' && fromJSON(format('["codebuild-{0}-{1}-{2}", "${job}"]', needs.synth.outputs.runner, github.run_id, github.run_attempt))`;
 
   it("runs on pushes to main and on demand for one environment", () => {
     expect(Object.keys(deploy.on).sort()).toEqual(["push", "workflow_dispatch"]);
     expect(deploy.on.push).toMatchObject({ branches: ["main"] });
+    expect(Object.keys(environment.on)).toEqual(["workflow_call"]);
   });
 
   it.each(["deploy", "deploy-production"])(
-    "%s: one job per environment, its GitHub environment and concurrency group, never cancelled",
+    "%s: one call of deploy-environment.yml per environment, in its own concurrency group, never cancelled",
     (name) => {
       const job = deploy.jobs[name]!;
-      expect(job.environment).toBe("${{ matrix.environment }}");
+      expect(job.uses).toBe("./.github/workflows/deploy-environment.yml");
       expect(job.concurrency).toEqual({ group: "deploy-${{ matrix.environment }}", "cancel-in-progress": false });
       expect(job.strategy?.["fail-fast"]).toBe(false);
       expect(job.strategy?.matrix?.include).toBe(
         `\${{ fromJSON(needs.environments.outputs.${name === "deploy" ? "non-production" : "production"}) }}`,
       );
-      const apply = job.steps.find((s) => s.run?.startsWith("npm run deploy"));
-      expect(apply).toMatchObject({
-        run: 'npm run deploy -- "${ENVIRONMENT}-*" --auto-approve',
-        env: { ENVIRONMENT: "${{ matrix.environment }}" },
+      expect(job.with).toEqual({
+        environment: "${{ matrix.environment }}",
+        region: "${{ matrix.region }}",
+        "plan-role": "${{ matrix.planRole }}",
+        "deploy-role": "${{ matrix.deployRole }}",
       });
-      expect(job.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))?.with?.["role-to-assume"]).toBe(
-        "${{ vars.AWS_DEPLOY_ROLE_ARN }}",
-      );
     },
   );
 
-  it("deploys production only after the non-production environments, and only main", () => {
+  it("deploys production only after the non-production environments, and only main; the order is in the run summary", () => {
     expect(needsOf(deploy.jobs["deploy-production"]!)).toContain("deploy");
     expect(deploy.jobs["deploy-production"]!.if).toContain("needs.environments.result == 'success'");
     expect(deploy.jobs["deploy-production"]!.if).toContain("needs.deploy.result == 'success' || needs.deploy.result == 'skipped'");
-    expect(deploy.jobs.environments!.steps[0]).toMatchObject({ if: "github.ref != 'refs/heads/main'" });
+    expect(deploy.jobs.environments!.steps![0]).toMatchObject({ if: "github.ref != 'refs/heads/main'" });
+    expect(deploy.jobs.environments!.steps!.find((s) => s.id === "environments")?.run).toContain("--summary");
+  });
+
+  /** What is wrong with the per-stack plan and apply jobs for this manifest (empty: plan, approval, apply, in dependency order). */
+  function deployProblems(jobs: Record<string, Job>, manifest: Manifest): string[] {
+    const problems: string[] = [];
+    for (const stack of Object.keys(manifest.stacks)) {
+      const layer = splitStackName(stack)!.layer;
+      const planJob = jobs[`plan-${layer}`];
+      const applyJob = jobs[`apply-${layer}`];
+      if (!planJob || !applyJob) {
+        problems.push(`no plan-${layer} and apply-${layer} for ${stack}`);
+        continue;
+      }
+      const planStep = planJob.steps?.find((s) => localAction(s) === "plan-stack");
+      const applyStep = applyJob.steps?.find((s) => localAction(s) === "apply-plan");
+      if (planStep?.with?.stack !== `\${{ inputs.environment }}-${layer}`) problems.push(`plan-${layer} does not plan <env>-${layer}`);
+      if (applyStep?.with?.stack !== `\${{ inputs.environment }}-${layer}`) problems.push(`apply-${layer} does not apply <env>-${layer}`);
+      if (planStep?.with?.artifact !== applyStep?.with?.artifact)
+        problems.push(`apply-${layer} does not apply the plan files of plan-${layer}`);
+      if (planStep?.with?.["role-to-assume"] !== "${{ inputs.plan-role }}") problems.push(`plan-${layer} does not plan with the plan role`);
+      if (applyStep?.with?.["role-to-assume"] !== "${{ inputs.deploy-role }}")
+        problems.push(`apply-${layer} does not apply with the deploy role`);
+      if (applyJob.environment !== "${{ inputs.environment }}")
+        problems.push(`apply-${layer} does not wait for the environment's approval`);
+      if (planJob.environment !== undefined)
+        problems.push(`plan-${layer} is bound to the environment (the approval would come before the plan)`);
+      if (!needsOf(applyJob).includes(`plan-${layer}`) || applyJob.if !== `needs.plan-${layer}.outputs.pending == 'true'`)
+        problems.push(`apply-${layer} does not apply only a plan of plan-${layer} with changes`);
+      for (const upstream of manifest.stacks[stack]!.dependencies) {
+        const upstreamLayer = splitStackName(upstream)!.layer;
+        if (!needsOf(planJob).includes(`apply-${upstreamLayer}`)) problems.push(`plan-${layer} is planned before apply-${upstreamLayer}`);
+        if (!planJob.if?.includes(`needs.plan-${upstreamLayer}.result == 'success'`))
+          problems.push(`plan-${layer} runs after a failed plan-${upstreamLayer}`);
+      }
+      const inVpc = CLUSTER_FACING_LAYERS.includes(layer);
+      for (const [name, job] of [
+        [`plan-${layer}`, planJob],
+        [`apply-${layer}`, applyJob],
+      ] as const) {
+        if (String(job["runs-on"]).includes(inVpcLabel(name)) !== inVpc)
+          problems.push(`${name} ${inVpc ? "is not" : "is"} on the in-VPC runner`);
+      }
+    }
+    return problems;
+  }
+
+  it.each([
+    ["configured environments", () => configuredEnvironments()],
+    ["fixture environments", () => FIXTURE_ENVIRONMENTS.map(fixtureEnvironment)],
+  ])(
+    "%s: each stack planned, approved and applied as planned, a downstream stack planned after its upstream is applied",
+    (label, environments) => {
+      const outdir = mkdtempSync(join(tmpdir(), "deploy-"));
+      try {
+        synthToDir(environments(), outdir);
+        expect(deployProblems(environment.jobs, readManifest(outdir))).toEqual([]);
+      } finally {
+        rmSync(outdir, { recursive: true, force: true });
+      }
+      expect(label).toBeTruthy();
+    },
+  );
+
+  it("notices an apply before its plan, a plan before its upstream's apply, or a cluster-facing job off the in-VPC runner", () => {
+    const allLayers: Manifest = {
+      stacks: {
+        "x-network": { workingDirectory: "stacks/x-network", dependencies: [] },
+        "x-ecs": { workingDirectory: "stacks/x-ecs", dependencies: ["x-network"] },
+        "x-eks": { workingDirectory: "stacks/x-eks", dependencies: ["x-network"] },
+        "x-eks-addons": { workingDirectory: "stacks/x-eks-addons", dependencies: ["x-eks"] },
+      },
+    };
+    expect(deployProblems(environment.jobs, allLayers)).toEqual([]);
+    const broken = structuredClone(environment.jobs);
+    broken["plan-ecs"]!.needs = ["synth", "plan-network"];
+    broken["apply-eks-addons"]!["runs-on"] = "ubuntu-24.04";
+    delete broken["apply-eks"]!.environment;
+    expect(deployProblems(broken, allLayers)).toEqual([
+      "plan-ecs is planned before apply-network",
+      "apply-eks does not wait for the environment's approval",
+      "apply-eks-addons is not on the in-VPC runner",
+    ]);
+  });
+});
+
+describe("drift.yml", () => {
+  const drift = workflow("drift.yml");
+
+  it("is scheduled (and can be started by hand), plans every deployed stack with -detailed-exitcode and the plan role", () => {
+    expect(drift.on.schedule).toEqual([{ cron: expect.stringMatching(/^\S+ \S+ \S+ \S+ \S+$/) }]);
+    expect(Object.keys(drift.on)).toContain("workflow_dispatch");
+    expect(drift.jobs.stacks!.steps!.find((s) => s.id === "matrix")?.run).toBe("npm run --silent plan-matrix -- --github-output");
+    for (const name of ["drift", "drift-cluster"]) {
+      const step = drift.jobs[name]!.steps!.find((s) => localAction(s) === "plan-stack");
+      expect(step?.with).toMatchObject({
+        artifact: "drift",
+        scan: "false",
+        "role-to-assume": "${{ matrix.planRole || vars.AWS_PLAN_ROLE_ARN }}",
+      });
+      expect(needsOf(drift.jobs[name]!)).toEqual(["stacks"]);
+    }
+    expect(drift.jobs["drift-cluster"]!["runs-on"]).toContain(
+      `fromJSON(format('["codebuild-{0}-{1}-{2}", "drift-eks-addons"]', matrix.runner, github.run_id, github.run_attempt))`,
+    );
+    expect(action.runs.steps.find((s) => s.id === "plan")?.run).toContain("-detailed-exitcode");
+  });
+
+  it("updates one tracking issue per environment (found by its title), creates it only when there is none, closes it when clean", () => {
+    const report = drift.jobs.report!;
+    expect(needsOf(report)).toEqual(["stacks", "drift", "drift-cluster"]);
+    const issues = report.steps!.find((s) => s.name === "Tracking issues")!.run!;
+    expect(issues).toContain("gh issue list --state open --label drift");
+    expect(issues).toContain('gh issue edit "$number" --body-file');
+    expect(issues).toContain('gh issue create --title "$title" --label drift');
+    expect(issues).toContain('gh issue close "$number"');
+    expect(report.steps!.find((s) => s.name === "Drift per environment")?.run).toContain('>> "$GITHUB_STEP_SUMMARY"');
+  });
+});
+
+describe("provider-locks.yml", () => {
+  const locks = workflow("provider-locks.yml");
+
+  it("locks every synthesized stack (a synth of every environment) on GitHub, where the registry is, and proposes a pull request", () => {
+    const steps = locks.jobs.lock!.steps!;
+    const runs = steps.map((s) => s.run ?? "");
+    expect(runs).toContain("npm run synth");
+    expect(runs).toContain("npm run --silent provider-locks -- generate");
+    expect(runs.indexOf("npm run synth")).toBeLessThan(runs.indexOf("npm run --silent provider-locks -- generate"));
+    expect(steps.find((s) => s.run === "npm run synth")?.env).toBeUndefined();
+    expect(runs.find((r) => r.includes("gh pr create"))).toContain("git add terraform-locks");
+    // Runs again when the provider bindings (package-lock.json) or the environments change.
+    expect(locks.on.push).toMatchObject({ branches: ["main"], paths: expect.arrayContaining(["package-lock.json"]) });
   });
 });

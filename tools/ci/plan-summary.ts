@@ -1,8 +1,10 @@
 // The plan workflow's summary: one pull-request comment over every stack (.github/workflows/plan.yml).
 //   npm run plan-summary -- record <stack> --out <file> [--plan plan.json] [--scan scan.json] [--outcome <step outcome>] [--notice <text>]
 //     one stack's result as JSON (each plan job uploads it)
-//   npm run plan-summary -- render <results-dir> [--stacks <json array>] [--local-state <json array>]
+//   npm run plan-summary -- render <results-dir> [--stacks <json array>] [--local-state <json array>] [--max-chars <n>]
 //     the Markdown comment over every stack, in layer order; stacks without a result are named, never dropped
+//   npm run plan-summary -- check <results-dir> [--stacks <json array>] [--local-state <json array>]
+//     exit 1 when a stack's plan failed or produced no result (the plan workflow's required check)
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { compareText } from "../../lib/order";
@@ -36,6 +38,8 @@ export interface StackPlanResult {
     readonly errors: readonly string[];
   };
   readonly notice?: string;
+  /** Whether `terraform plan -detailed-exitcode` found anything to do (exit 2): deploy applies it, drift reports it. */
+  readonly pending?: boolean;
 }
 
 interface PlanJson {
@@ -69,7 +73,7 @@ export function countChanges(plan: PlanJson): ChangeCounts {
 /** One stack's result from what its plan job produced. */
 export function stackResult(
   stack: string,
-  input: { plan?: PlanJson; scan?: ScanResult & { deferred?: readonly unknown[] }; outcome?: string; notice?: string },
+  input: { plan?: PlanJson; scan?: ScanResult & { deferred?: readonly unknown[] }; outcome?: string; notice?: string; pending?: boolean },
 ): StackPlanResult {
   if (input.notice) return { stack, status: "not-planned", notice: input.notice };
   if (input.outcome !== "success" || !input.plan) return { stack, status: "plan-failed" };
@@ -80,7 +84,13 @@ export function stackResult(
     failures: input.scan.failures.map(failureLine),
     errors: input.scan.errors,
   };
-  return { stack, status: "planned", changes: countChanges(input.plan), ...(scan ? { scan } : {}) };
+  return {
+    stack,
+    status: "planned",
+    changes: countChanges(input.plan),
+    ...(scan ? { scan } : {}),
+    ...(input.pending === undefined ? {} : { pending: input.pending }),
+  };
 }
 
 function order(stack: string): [number, string] {
@@ -168,6 +178,29 @@ export function renderPlanSummary(results: readonly StackPlanResult[], runUrl?: 
   return lines.join("\n");
 }
 
+/**
+ * The comment cut to `maxChars` at a line end (GitHub refuses comments over 65536 characters), with a last line
+ * saying where the whole summary is; unchanged when it fits.
+ */
+export function capComment(markdown: string, maxChars: number, whereFull: string): string {
+  if (markdown.length <= maxChars) return markdown;
+  const note = `\n\n**Summary cut at ${maxChars} characters**: the whole summary is in ${whereFull}.\n`;
+  const cut = markdown.slice(0, Math.max(0, maxChars - note.length));
+  return `${cut.slice(0, Math.max(0, cut.lastIndexOf("\n")))}${note}`;
+}
+
+/** The stacks that fail the required check: a failed plan, none at all (a job that did not finish), or unjustified checkov findings. */
+export function checkFailures(results: readonly StackPlanResult[]): string[] {
+  return results.flatMap((r) => {
+    if (r.status === "plan-failed") return [`${r.stack}: the plan failed`];
+    if (r.status === "no-result") return [`${r.stack}: no plan result (its job did not finish)`];
+    const unjustified = (r.scan?.failed ?? 0) + (r.scan?.errors.length ?? 0);
+    return unjustified > 0
+      ? [`${r.stack}: checkov on the plan: ${r.scan?.failed} unjustified finding(s), ${r.scan?.errors.length} error(s)`]
+      : [];
+  });
+}
+
 function option(args: string[], name: string): string | undefined {
   const index = args.indexOf(name);
   return index >= 0 ? args[index + 1] : undefined;
@@ -192,7 +225,8 @@ export function readResults(dir: string): StackPlanResult[] {
   return files.map((file) => JSON.parse(readFileSync(file, "utf8")) as StackPlanResult);
 }
 
-if (require.main === module) {
+// The file name too: bundled into another CI tool (drift-report, ci-tools/bin), require.main === module holds there as well.
+if (require.main === module && /plan-summary\.[cm]?[jt]s$/.test(process.argv[1] ?? "")) {
   const [command, target, ...args] = process.argv.slice(2);
   try {
     if (command === "record" && target) {
@@ -203,6 +237,7 @@ if (require.main === module) {
         scan: readJson<ScanResult>(option(args, "--scan")),
         outcome: option(args, "--outcome"),
         notice: option(args, "--notice"),
+        ...(option(args, "--pending") ? { pending: option(args, "--pending") === "true" } : {}),
       });
       writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
       console.log(
@@ -214,10 +249,19 @@ if (require.main === module) {
       const localState = JSON.parse(option(args, "--local-state") || "[]") as string[];
       const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env;
       const runUrl = GITHUB_RUN_ID ? `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}` : undefined;
-      process.stdout.write(renderPlanSummary(completeResults(results, stacks, localState), runUrl));
+      const markdown = renderPlanSummary(completeResults(results, stacks, localState), runUrl);
+      const maxChars = Number(option(args, "--max-chars") ?? Number.POSITIVE_INFINITY);
+      process.stdout.write(capComment(markdown, maxChars, runUrl ? `the job summary of ${runUrl}` : "the job summary"));
+    } else if (command === "check" && target) {
+      const stacks = JSON.parse(option(args, "--stacks") || "[]") as string[];
+      const localState = JSON.parse(option(args, "--local-state") || "[]") as string[];
+      const failures = checkFailures(completeResults(readResults(target), stacks, localState));
+      for (const failure of failures) console.log(`::error title=plan::${failure}`);
+      if (failures.length > 0) process.exit(1);
+      console.log(`every stack planned, or not planned with a reason (${stacks.length} stack(s))`);
     } else {
       throw new Error(
-        "usage: npm run plan-summary -- record <stack> --out <file> [--plan f] [--scan f] [--outcome o] [--notice t] | render <dir> [--stacks json] [--local-state json]",
+        "usage: npm run plan-summary -- record <stack> --out <file> [--plan f] [--scan f] [--outcome o] [--notice t] [--pending true|false] | render <dir> [--stacks json] [--local-state json] [--max-chars n] | check <dir> [--stacks json] [--local-state json]",
       );
     }
   } catch (error) {
