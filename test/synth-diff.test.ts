@@ -40,15 +40,15 @@ describe("synth diff report (exact Markdown per fixture pair)", () => {
   });
 
   it("cuts a report to the character limit: risks and replacements first, stack details to a summary, a pointer to the full report", () => {
-    const text = report("risk-public-ingress", { maxChars: 1300, fullReport: "the synth-diff artifact of this run" });
-    expect(text).toBe(expected("risk-public-ingress", "expected-1300-chars.md"));
-    expect(text.length).toBeLessThanOrEqual(1300);
+    const text = report("risk-public-ingress", { maxChars: 1400, fullReport: "the synth-diff artifact of this run" });
+    expect(text).toBe(expected("risk-public-ingress", "expected-1400-chars.md"));
+    expect(text.length).toBeLessThanOrEqual(1400);
     expect(report("risk-public-ingress", { maxChars: GITHUB_COMMENT_LIMIT })).toBe(expected("risk-public-ingress"));
   });
 
   it("drops risk lines only when even they do not fit, and says how many", () => {
-    const text = report("risk-public-ingress", { maxChars: 700, fullReport: "the artifact" });
-    expect(text.length).toBeLessThanOrEqual(700);
+    const text = report("risk-public-ingress", { maxChars: 800, fullReport: "the artifact" });
+    expect(text.length).toBeLessThanOrEqual(800);
     expect(text.split("\n").at(-2)).toBe(
       "**Truncated to fit a pull-request comment**: 5 replacement, risk and cost lines left out, 1 stack section left out; see the artifact.",
     );
@@ -154,7 +154,7 @@ describe("synth diff over real synth output", () => {
   // The base every test compares against, so each test also runs alone (jest -t).
   beforeAll(() => synth(devYaml, "old"));
 
-  it("reports the fixture dev environment: smaller intra subnets, a CloudWatch flow-log destination, a new image, a higher maximum", () => {
+  it("reports the fixture dev environment: smaller intra subnets, a CloudWatch flow-log destination, a new image, a higher maximum a schedule owns", () => {
     const edits: [string, string][] = [
       ["intra: { prefixLength: 24 }", "intra: { prefixLength: 25 }"],
       ["destinations: [s3]", "destinations: [s3, cloudwatch]"],
@@ -176,11 +176,16 @@ describe("synth diff over real synth output", () => {
     // Subnet CIDRs force replacement; the image is a new task definition revision (a path into the JSON string).
     expect(diff.replacements.map((r) => `${r.kind} ${short(r.address)} ${r.attributes.join(",")}`)).toEqual([
       "revision aws_ecs_task_definition.api-task_task-definition container_definitions[0].image",
+      // The associations name the subnets by id: a new subnet id replaces them (subnet_id forces replacement).
+      "consequence aws_route_table_association.vpc_intra-eu-west-1a-association subnet_id",
+      "consequence aws_route_table_association.vpc_intra-eu-west-1b-association subnet_id",
       "replace aws_subnet.vpc_intra-eu-west-1a cidr_block",
       "replace aws_subnet.vpc_intra-eu-west-1b cidr_block",
     ]);
-    expect(diff.risks.map((r) => `${r.stack} ${r.address.split(".")[0]} ${r.message.split(" (")[0]}`)).toContain(
-      "dev-ecs aws_appautoscaling_target autoscaling maximum raised",
+    // The schedules set maxCapacity, so max_capacity is under ignore_changes: shown as not applied, no risk note.
+    expect(diff.risks.map((r) => `${r.stack} ${r.address.split(".")[0]}`)).not.toContain("dev-ecs aws_appautoscaling_target");
+    expect(text).toMatch(
+      /^ {2}- `max_capacity`: `2` -> `4`: \*\*not applied by Terraform\*\*: `lifecycle.ignore_changes` lists it: a scheduled action of this service sets this bound/m,
     );
     expect(diff.stacks.find((s) => s.name === "dev-network")!.added.map((i) => i.type)).toEqual(
       expect.arrayContaining(["aws_flow_log", "aws_cloudwatch_log_group"]),

@@ -1,4 +1,5 @@
 import { assumptions, type CostDiff, priceTable, rangeText, signed } from "../cost";
+import { ignoredWhy } from "./ignored";
 import { renderPath } from "./paths";
 import type { AttributeChange, ChangedItem, Replacement, StackDiff, SynthDiff } from "./types";
 import { show } from "./values";
@@ -16,7 +17,12 @@ export interface RenderOptions {
   readonly fullReport?: string;
 }
 
-const LABEL: Readonly<Record<Replacement["kind"], string>> = { replace: "REPLACES", rename: "REPLACES (rename)", revision: "NEW REVISION" };
+const LABEL: Readonly<Record<Replacement["kind"], string>> = {
+  replace: "REPLACES",
+  rename: "REPLACES (rename)",
+  revision: "NEW REVISION",
+  consequence: "REPLACES (consequence)",
+};
 
 /** The report as Markdown for a pull-request comment or a CI step summary: risks and replacements first, a collapsible section per stack. */
 export function renderMarkdown(diff: SynthDiff, options: RenderOptions = {}): string {
@@ -29,6 +35,9 @@ export function renderMarkdown(diff: SynthDiff, options: RenderOptions = {}): st
   const top: string[][] = [];
   if (diff.replacements.length > 0) {
     top.push(["### Replaced resources", "", ...diff.replacements.map(replacementLine), ""]);
+  }
+  if (diff.downstream.length > 0) {
+    top.push(["### Changes downstream at deploy", "", ...diff.downstream.map(downstreamLine), ""]);
   }
   if (diff.risks.length > 0) {
     top.push(["### Risk notes", "", ...diff.risks.map((r) => `- \`${r.stack}\` ${code(r.address)}: ${r.message}`), ""]);
@@ -103,6 +112,12 @@ function costSection(cost: CostDiff | { readonly error: string }): string[] {
   return [`### Estimated monthly cost: ${signed(cost.delta)}/month`, "", details.join("\n"), ""];
 }
 
+/** `- changes downstream at deploy: `prod-eks`, `aws_eks_node_group.x` (`subnet_ids` reads `prod-network` outputs that change): replaced` */
+function downstreamLine(d: SynthDiff["downstream"][number]): string {
+  const what = d.replaced ? "**replaced** (see Replaced resources)" : "updated in place";
+  return `- changes downstream at deploy: ${code(d.stack)}, ${code(d.address)} (${d.attributes.map(code).join(", ")} read ${d.upstream.map(code).join(", ")} outputs that change): ${what}`;
+}
+
 function replacementLine(r: Replacement): string {
   return `- **${LABEL[r.kind]}** \`${r.stack}\` ${code(r.address)} ${r.effect} (${r.attributes.map(code).join(", ")})`;
 }
@@ -169,6 +184,7 @@ function changedLines(item: ChangedItem, replacement: Replacement | undefined): 
   return [
     `- ${code(item.address)}${marks.length > 0 ? ` ${marks.join(" ")}` : ""}`,
     ...item.changes.map((c) => `  - ${changeText(c)}`),
+    ...(item.ignored ?? []).map((c) => `  - ${changeText(c)}: **not applied by Terraform**: ${ignoredWhy(item.type, c)}`),
     ...item.justificationChanges.map((line) => `  - ${line}`),
   ];
 }
