@@ -35,6 +35,19 @@ describe("synth diff report (exact Markdown per fixture pair)", () => {
     ["risk-scaling", "autoscaling maximum raised, minimum lowered (application autoscaling, node group)"],
     ["risk-timeouts", "idle, deregistration and health-check timeouts changed"],
     ["risk-encryption-logging", "KMS key, flow log and access logs removed, a log group's key removed, EKS log types reduced"],
+    [
+      "ignored-attribute",
+      "edits of ignore_changes attributes (a schedule-owned maximum, the desired count) shown as not applied, with no risk note",
+    ],
+    [
+      "subnet-cascade",
+      "a subnet resize: NAT gateway and route-table associations replaced as a consequence, the NLB and node group replaced downstream at deploy, the service updated there, interface risks",
+    ],
+    ["capacity-provider-strategy", "an ECS capacity-provider strategy change without force_new_deployment: the plan fails (provider 6.x)"],
+    [
+      "fixed-name",
+      "fixed physical names: a renamed node group collides, a create-first target group collides, a bucket destroyed first cannot be deleted while it holds objects",
+    ],
   ])("%s: %s", (name) => {
     expect(report(name)).toBe(expected(name));
   });

@@ -6,19 +6,25 @@ import { renderPath } from "./paths";
 import { replacementOf } from "./replacements";
 import type { ChangedItem, Downstream, Item, Replacement, StackDiff } from "./types";
 
-/** `${aws_subnet.a.id}`, `${data.terraform_remote_state.x.outputs.y}`: the references inside one interpolation. */
+/** `aws_subnet.a.id`, `data.terraform_remote_state.x.outputs.y`: the references inside one interpolation. */
 const REFERENCE =
   /\b(data\.terraform_remote_state\.[A-Za-z0-9_-]+\.outputs\.[A-Za-z0-9_-]+|[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_]+)/g;
 const INTERPOLATION = /\$\{[^}]*\}/g;
 /** What a reference to a value that changes at apply reads as in the synthetic body (never a real value). */
 const CHANGES = "(changes at apply)";
 
-/** What changes in one stack: replaced resources, changed literal attributes, and changing upstream outputs it reads. */
+/** What changes in one stack, each with its root causes (`<stack> <address>` of the resources replaced or changed at the source). */
 interface Changing {
-  readonly replaced: Set<string>;
+  /** Replaced resources: address -> root causes. */
+  readonly replaced: Map<string, Set<string>>;
+  /** Literal top-level attributes that change, by address. */
   readonly attributes: Map<string, Set<string>>;
-  readonly remote: Set<string>;
+  /** Changing upstream outputs this stack reads (`data.terraform_remote_state.<n>.outputs.<o>`) -> root causes. */
+  readonly remote: Map<string, Set<string>>;
 }
+
+/** The result of reading one reference: the root causes when its value changes at apply, else undefined. */
+type Resolve = (reference: string) => Set<string> | undefined;
 
 /**
  * Replacements that follow from others: a resource whose replacing attribute (per the replacement table)
@@ -33,16 +39,18 @@ export function findConsequences(
   after: ReadonlyMap<string, Record<string, unknown>>,
 ): { replacements: Replacement[]; downstream: Downstream[] } {
   const replacements: Replacement[] = [];
-  const downstream: Downstream[] = [];
+  const downstream = new Map<string, Downstream>();
   const changing = new Map<string, Changing>();
   for (const stack of stacks) {
-    const attributes = new Map<string, Set<string>>();
-    for (const item of stack.changed) attributes.set(item.address, new Set(item.changes.map((c) => String(c.path[0]))));
-    const replaced = new Set(direct.filter((r) => r.stack === stack.name && r.kind !== "revision").map((r) => r.address));
-    changing.set(stack.name, { replaced, attributes, remote: new Set() });
+    const attributes = new Map(stack.changed.map((item) => [item.address, new Set(item.changes.map((c) => String(c.path[0])))]));
+    const replaced = new Map(
+      direct
+        .filter((r) => r.stack === stack.name && r.kind !== "revision")
+        .map((r) => [r.address, new Set([`${stack.name} ${r.address}`])]),
+    );
+    changing.set(stack.name, { replaced, attributes, remote: new Map() });
   }
-  const outputsDone = new Map<string, Set<string>>();
-  const inPlace = new Map<string, Found>();
+  const outputsDone = new Set<string>();
   // Each pass carries changes one stack further downstream; a stack graph has no cycles, so it settles.
   for (let pass = 0; pass <= stacks.length; pass++) {
     let moved = false;
@@ -50,34 +58,40 @@ export function findConsequences(
       if (stack.status === "removed") continue;
       const state = changing.get(stack.name)!;
       const items = new Map(stack.newItems.map((i) => [i.address, i]));
-      for (const found of propagate(stack, items, state)) {
+      const resolve = resolver(stack.name, state, items);
+      for (const found of propagate(stack, items, state, resolve)) {
         const key = `${stack.name} ${found.address}`;
         if (found.replacement) {
           moved = true;
-          inPlace.delete(key);
           replacements.push(found.replacement);
-          if (found.upstream.length > 0) downstream.push(downstreamOf(stack.name, found));
-        } else if (found.upstream.length > 0) inPlace.set(key, found);
+        }
+        if (found.upstream.length > 0) {
+          downstream.set(key, {
+            stack: stack.name,
+            address: found.address,
+            attributes: found.attributes,
+            upstream: found.upstream,
+            sources: found.sources,
+            replaced: found.replacement !== undefined || (downstream.get(key)?.replaced ?? false),
+          });
+        }
       }
       const terraform = after.get(stack.name);
       if (!terraform) continue;
-      const done = outputsDone.get(stack.name) ?? new Set<string>();
-      outputsDone.set(stack.name, done);
-      for (const name of changingOutputs(terraform, state, items, stack)) {
-        if (done.has(name)) continue;
-        done.add(name);
+      for (const [name, causes] of changingOutputs(terraform, stack, resolve)) {
+        if (outputsDone.has(`${stack.name} ${name}`)) continue;
+        outputsDone.add(`${stack.name} ${name}`);
         moved = true;
         for (const [reader, source] of readersOf(stack.name, after)) {
-          changing.get(reader)?.remote.add(`data.terraform_remote_state.${source}.outputs.${name}`);
+          changing.get(reader)?.remote.set(`data.terraform_remote_state.${source}.outputs.${name}`, causes);
         }
       }
     }
     if (!moved) break;
   }
-  for (const [key, found] of inPlace) downstream.push(downstreamOf(key.split(" ")[0]!, found));
   return {
     replacements,
-    downstream: downstream.sort((a, b) => compareText(a.stack, b.stack) || compareText(a.address, b.address)),
+    downstream: [...downstream.values()].sort((a, b) => compareText(a.stack, b.stack) || compareText(a.address, b.address)),
   };
 }
 
@@ -87,29 +101,47 @@ interface Found {
   readonly attributes: readonly string[];
   /** Upstream stacks whose outputs it reads, when a remote-state read is what changes. */
   readonly upstream: readonly string[];
+  readonly sources: readonly string[];
 }
 
-/** Resources of one stack that change because something they reference changes (each found once). */
-function propagate(stack: StackDiff, items: ReadonlyMap<string, Item>, state: Changing): Found[] {
-  const found: Found[] = [];
+/** Reads a reference in one stack: the root causes when the value it names changes at apply. */
+function resolver(stackName: string, state: Changing, items: ReadonlyMap<string, Item>): Resolve {
+  return (reference) => {
+    if (reference.startsWith("data.terraform_remote_state.")) return state.remote.get(reference);
+    const [type, name, attribute] = reference.split(".");
+    const address = `${type}.${name}`;
+    const target = items.get(address);
+    if (!target) return undefined;
+    const literalChanged = state.attributes.get(address)?.has(attribute!) ?? false;
+    const causes = state.replaced.get(address);
+    // A replaced resource gets new values for everything it does not set literally (id, arn, generated names).
+    if (causes && (!isLiteral(target.body[attribute!]) || literalChanged)) return causes;
+    return literalChanged ? new Set([`${stackName} ${address}`]) : undefined;
+  };
+}
+
+/** Resources of one stack that change because something they reference changes; repeats until no new replacement appears. */
+function propagate(stack: StackDiff, items: ReadonlyMap<string, Item>, state: Changing, resolve: Resolve): Found[] {
+  const found = new Map<string, Found>();
   const added = new Set(stack.added.map((i) => i.address));
   for (;;) {
     let more = false;
     for (const item of items.values()) {
       if (item.data || added.has(item.address) || state.replaced.has(item.address)) continue;
+      const sources = new Set<string>();
+      const referenced = new Set<string>();
       const upstream = new Set<string>();
       const isChanging = (reference: string) => {
+        const causes = resolve(reference);
+        if (!causes) return false;
+        for (const cause of causes) sources.add(cause);
         if (reference.startsWith("data.terraform_remote_state.")) {
-          const hit = state.remote.has(reference);
-          if (hit) upstream.add(reference.split(".")[2]!.replace(/^cross-stack-reference-input-/, ""));
-          return hit;
+          for (const cause of causes) upstream.add(cause.split(" ")[0]!);
+        } else {
+          const address = reference.split(".").slice(0, 2).join(".");
+          referenced.add(state.replaced.has(address) ? `\`${address}\` is replaced` : `\`${reference}\` changes`);
         }
-        const [type, name, attribute] = reference.split(".");
-        const address = `${type}.${name}`;
-        const target = items.get(address);
-        if (!target || address === item.address) return false;
-        if (state.replaced.has(address)) return !isLiteral(target.body[attribute!]) || !!state.attributes.get(address)?.has(attribute!);
-        return !!state.attributes.get(address)?.has(attribute!);
+        return true;
       };
       const synthetic = substitute(item.body, isChanging) as Item["body"];
       const ignored = ignoredAttributes(item.body);
@@ -124,58 +156,54 @@ function propagate(stack: StackDiff, items: ReadonlyMap<string, Item>, state: Ch
         changes,
         justificationChanges: [],
       };
-      const attributes = changes.map((c) => renderPath(c.path)).filter((p, i, all) => all.indexOf(p) === i);
+      const attributes = [...new Set(changes.map((c) => renderPath(c.path)))];
       const direct = replacementOf(stack.name, changed);
-      const why = [...upstream].length > 0 ? `reads \`${[...upstream].join("`, `")}\` outputs that change` : undefined;
+      const cause =
+        upstream.size > 0
+          ? `reads \`${[...upstream].sort(compareText).join("`, `")}\` outputs that change`
+          : [...referenced].sort(compareText).join(", ");
       let replacement: Replacement | undefined;
       if (direct && direct.kind !== "revision") {
-        replacement = consequence(stack.name, item, direct, why);
+        replacement = {
+          ...direct,
+          effect: direct.effect.replace(/^is destroyed and recreated/, `is destroyed and recreated as a consequence (${cause})`),
+          kind: "consequence",
+        };
       } else if (triggeredBy) {
+        for (const c of state.replaced.get(triggeredBy) ?? []) sources.add(c);
         replacement = {
           stack: stack.name,
           address: item.address,
           attributes: [`lifecycle.replace_triggered_by ${triggeredBy}`],
-          effect: `is destroyed and recreated because \`${triggeredBy}\` is replaced (\`replace_triggered_by\`)`,
+          effect: `is destroyed and recreated as a consequence (\`${triggeredBy}\` is replaced; \`replace_triggered_by\`)`,
           kind: "consequence",
         };
       }
       if (replacement) {
-        state.replaced.add(item.address);
+        state.replaced.set(item.address, sources);
         more = true;
       }
-      found.push({ address: item.address, replacement, attributes, upstream: [...upstream] });
+      found.set(item.address, {
+        address: item.address,
+        replacement,
+        attributes,
+        upstream: [...upstream].sort(compareText),
+        sources: [...sources].sort(compareText),
+      });
     }
     if (!more) break;
   }
-  // An in-place change found before a later replacement made it one is reported once, as the replacement.
-  return found.filter((f) => f.replacement || !state.replaced.has(f.address));
-}
-
-function consequence(stack: string, item: Item, direct: Replacement, why: string | undefined): Replacement {
-  const cause = why ?? "references a resource that is replaced, or a value that changes at apply";
-  return {
-    ...direct,
-    stack,
-    address: item.address,
-    effect: direct.effect.replace(/^is destroyed and recreated/, `is destroyed and recreated as a consequence (${cause})`),
-    kind: "consequence",
-  };
-}
-
-function downstreamOf(stack: string, found: Found): Downstream {
-  return {
-    stack,
-    address: found.address,
-    attributes: found.attributes,
-    upstream: found.upstream,
-    replaced: found.replacement !== undefined,
-  };
+  return [...found.values()];
 }
 
 /** The body with every interpolation that reads a changing value replaced by a marker (the value Terraform will see is new). */
 function substitute(value: unknown, isChanging: (reference: string) => boolean): unknown {
   if (typeof value === "string") {
-    return value.replace(INTERPOLATION, (text) => ([...text.matchAll(REFERENCE)].some((m) => isChanging(m[1]!)) ? CHANGES : text));
+    return value.replace(INTERPOLATION, (text) => {
+      // Every reference is read (no short cut), so each one's causes are collected.
+      const hits = [...text.matchAll(REFERENCE)].map((m) => isChanging(m[1]!));
+      return hits.some(Boolean) ? CHANGES : text;
+    });
   }
   if (Array.isArray(value)) return value.map((v) => substitute(v, isChanging));
   if (value !== null && typeof value === "object") {
@@ -193,7 +221,7 @@ function isLiteral(value: unknown): boolean {
   return value !== undefined && !(typeof value === "string" && value.includes("${"));
 }
 
-function replaceTriggeredBy(item: Item, replaced: ReadonlySet<string>): string | undefined {
+function replaceTriggeredBy(item: Item, replaced: ReadonlyMap<string, unknown>): string | undefined {
   const triggers = (item.body.lifecycle as { replace_triggered_by?: unknown[] } | undefined)?.replace_triggered_by ?? [];
   for (const trigger of triggers) {
     const [type, name] = String(trigger)
@@ -204,33 +232,19 @@ function replaceTriggeredBy(item: Item, replaced: ReadonlySet<string>): string |
   return undefined;
 }
 
-/** The outputs of a stack whose value changes at deploy: the value itself, or a value it reads. */
-function changingOutputs(
-  terraform: Record<string, unknown>,
-  state: Changing,
-  items: ReadonlyMap<string, Item>,
-  stack: StackDiff,
-): string[] {
+/** The outputs of a stack whose value changes at deploy (the value itself, or a value it reads), with their root causes. */
+function changingOutputs(terraform: Record<string, unknown>, stack: StackDiff, resolve: Resolve): [string, Set<string>][] {
   const outputs = (terraform.output ?? {}) as Record<string, { value?: unknown }>;
-  const settingsChanged = new Set(stack.settings.filter((c) => c.path[0] === "output").map((c) => String(c.path[1])));
-  return Object.entries(outputs)
-    .filter(([name, output]) => {
-      if (settingsChanged.has(name)) return true;
-      const text = JSON.stringify(output.value ?? null);
-      return [...text.matchAll(INTERPOLATION)].some(([interpolation]) =>
-        [...interpolation.matchAll(REFERENCE)].some(([, reference]) => {
-          if (reference!.startsWith("data.terraform_remote_state.")) return state.remote.has(reference!);
-          const [type, name, attribute] = reference!.split(".");
-          const address = `${type}.${name}`;
-          const target = items.get(address);
-          if (!target) return false;
-          if (state.replaced.has(address)) return !isLiteral(target.body[attribute!]) || !!state.attributes.get(address)?.has(attribute!);
-          return !!state.attributes.get(address)?.has(attribute!);
-        }),
-      );
-    })
-    .map(([name]) => name)
-    .sort(compareText);
+  const edited = new Set(stack.settings.filter((c) => c.path[0] === "output").map((c) => String(c.path[1])));
+  const result: [string, Set<string>][] = [];
+  for (const [name, output] of Object.entries(outputs)) {
+    const causes = new Set<string>(edited.has(name) ? [`${stack.name} output.${name}`] : []);
+    for (const [interpolation] of JSON.stringify(output.value ?? null).matchAll(INTERPOLATION)) {
+      for (const [, reference] of interpolation.matchAll(REFERENCE)) for (const cause of resolve(reference!) ?? []) causes.add(cause);
+    }
+    if (causes.size > 0) result.push([name, causes]);
+  }
+  return result.sort(([a], [b]) => compareText(a, b));
 }
 
 /**
@@ -248,7 +262,8 @@ function readersOf(stack: string, after: ReadonlyMap<string, Record<string, unkn
       const file = (config.key ?? config.path ?? "")
         .split("/")
         .pop()
-        ?.replace(/\.tfstate$/, "");
+        ?.replace(/\.tfstate$/, "")
+        .replace(/^terraform\./, "");
       if (name === `cross-stack-reference-input-${stack}` || file === stack) readers.push([reader, name]);
     }
   }

@@ -94,6 +94,8 @@ export interface Downstream {
   readonly attributes: readonly string[];
   /** The upstream stacks whose outputs change. */
   readonly upstream: readonly string[];
+  /** What upstream causes it, as `<stack> <address>` (a replaced subnet, ...). */
+  readonly sources: readonly string[];
   /** Whether the change replaces it (the replacement is listed too). */
   readonly replaced: boolean;
 }

@@ -33,7 +33,7 @@ export const networkInterfaces: RiskRule = (stack, note, { replacements, downstr
         )
         .map((i) => `${INTERFACE_HOLDERS[i.type]} \`${i.address}\``);
       const elsewhere = downstream
-        .filter((d) => d.upstream.includes(stack.name) && INTERFACE_HOLDERS[d.address.split(".")[0]!])
+        .filter((d) => d.sources.includes(`${stack.name} ${replacement.address}`) && INTERFACE_HOLDERS[d.address.split(".")[0]!])
         .map((d) => `${INTERFACE_HOLDERS[d.address.split(".")[0]!]} of \`${d.stack}\``);
       const named = [...new Set([...holders, ...elsewhere])];
       risks.push(
