@@ -48,6 +48,7 @@ describe("synth diff report (exact Markdown per fixture pair)", () => {
       "fixed-name",
       "fixed physical names: a renamed node group collides, a create-first target group collides, a bucket destroyed first cannot be deleted while it holds objects",
     ],
+    ["unpriced-instance-type", "an instance type without a price: unknown and not totalled, never a removal or a saving"],
   ])("%s: %s", (name) => {
     expect(report(name)).toBe(expected(name));
   });
@@ -218,7 +219,7 @@ describe("synth diff over real synth output", () => {
     const diff = synthDiff(join(work, "old"), join(work, "costly"));
     const text = renderMarkdown(diff);
     // +$0.10: the api now runs all week, so it gets its no-healthy-targets alarm.
-    expect(text).toContain("### Estimated monthly cost: +$43.21/month");
+    expect(text).toContain("### Estimated monthly cost: dev +$43.21/month");
     expect(text).toContain("| `dev-network` | $39.69 | $78.38 | +$38.69 |");
     expect(text).toContain("- `dev-network` +1 NAT gateway: +$35.04/month");
     expect(text).toContain("- `dev-network` +1 Public IPv4 address: +$3.65/month");

@@ -1,4 +1,4 @@
-import { assumptions, type CostDiff, priceTable, rangeText, signed } from "../cost";
+import { assumptions, type CostDiff, environmentOf, priceTable, rangeText, signed } from "../cost";
 import { ignoredWhy } from "./ignored";
 import { renderPath } from "./paths";
 import type { AttributeChange, ChangedItem, Replacement, StackDiff, SynthDiff } from "./types";
@@ -87,15 +87,18 @@ function headline(diff: SynthDiff): string {
 function costSection(cost: CostDiff | { readonly error: string }): string[] {
   if ("error" in cost) return ["### Estimated monthly cost", "", `Not estimated: ${cost.error}.`, ""];
   if (cost.stacks.length === 0 && cost.unclassified.length === 0) return [];
-  const rows = cost.stacks.map((s) => `| \`${s.stack}\` | ${rangeText(s.before)} | ${rangeText(s.after)} | ${signed(s.delta)} |`);
+  const rows = cost.stacks.map(
+    (s) =>
+      `| \`${s.stack}\` | ${rangeText(s.before)} | ${rangeText(s.after)} | ${signed(s.delta)} | ${rangeText(s.ceilingBefore)} -> ${rangeText(s.ceilingAfter)} |`,
+  );
   const lines = cost.stacks.flatMap((s) => s.lines.map((line) => `- \`${s.stack}\` ${line}`));
   const table = cost.region ? priceTable(cost.region) : undefined;
   // The details block is one entry, so a size cut keeps or drops it whole (never an unclosed <details>).
   const details = [
-    `<details><summary>${rangeText(cost.before)} -> ${rangeText(cost.after)} per month (estimate from list prices${table ? `, ${table.region} table read ${table.read}` : ""}); per stack, main lines, assumptions</summary>`,
+    `<details><summary>${rangeText(cost.before)} -> ${rangeText(cost.after)} per month, summed over ${cost.environments.length === 1 ? "the one environment" : `all ${cost.environments.length} environments`} (estimate from list prices${table ? `, ${table.region} table read ${table.read}` : ""}); per stack, main lines, assumptions</summary>`,
     "",
-    "| stack | before | after | delta |",
-    "| --- | ---: | ---: | ---: |",
+    "| stack | before | after | delta | at maximum capacity |",
+    "| --- | ---: | ---: | ---: | ---: |",
     ...rows,
     "",
     ...lines,
@@ -109,7 +112,17 @@ function costSection(cost: CostDiff | { readonly error: string }): string[] {
     "",
     "</details>",
   ];
-  return [`### Estimated monthly cost: ${signed(cost.delta)}/month`, "", details.join("\n"), ""];
+  const moved = cost.environments.filter((e) => cost.stacks.some((s) => environmentOf(s.stack) === e.environment));
+  const perEnvironment = moved.map((e) => `${e.environment} ${signed(e.delta)}/month`).join(", ");
+  const headline =
+    moved.length > 1
+      ? `${perEnvironment} (all environments: ${signed(cost.delta)}/month)`
+      : perEnvironment || `${signed(cost.delta)}/month`;
+  const unknown =
+    cost.unpriced.length > 0
+      ? `; ${cost.unpriced.length} ${cost.unpriced.length === 1 ? "line" : "lines"} with an unknown price, not totalled`
+      : "";
+  return [`### Estimated monthly cost: ${headline}${unknown}`, "", details.join("\n"), ""];
 }
 
 /** `- changes downstream at deploy: `prod-eks`, `aws_eks_node_group.x` (`subnet_ids` reads `prod-network` outputs that change): replaced` */
