@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { LineCounter, parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { ConfigError, type ConfigProblem, problemsFromZod } from "./errors";
 import { type EnvironmentConfig, environmentSchema, resolveSubnetCidrs } from "./schema";
@@ -107,11 +107,16 @@ export function parseEnvironment(
   if (document.errors.length > 0) {
     for (const error of document.errors) {
       const { line, col } = lineCounter.linePos(error.pos[0]);
-      problems.push({
-        file,
-        path: `(line ${line}, column ${col})`,
-        message: `YAML syntax: ${error.message.split("\n")[0]}`,
-      });
+      const duplicate = error.code === "DUPLICATE_KEY" ? keyPathAt(document.contents, error.pos[0]) : undefined;
+      problems.push(
+        duplicate
+          ? {
+              file,
+              path: duplicate.join("."),
+              message: `key "${duplicate.at(-1)}" appears twice in the same mapping (again at line ${line}, column ${col}); each key once`,
+            }
+          : { file, path: `(line ${line}, column ${col})`, message: `YAML syntax: ${error.message.split("\n")[0]}` },
+      );
     }
     return { problems };
   }
@@ -157,4 +162,22 @@ function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
 function displayPath(path: string): string {
   const fromCwd = relative(process.cwd(), path);
   return fromCwd.startsWith("..") ? path : fromCwd;
+}
+
+/** The key path (`ecs.services.api.cpu`) of the mapping key that starts at `offset`, for a duplicate-key error. */
+export function keyPathAt(node: unknown, offset: number, path: string[] = []): string[] | undefined {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      if (isScalar(pair.key) && pair.key.range?.[0] === offset) return [...path, key];
+      const inner = keyPathAt(pair.value, offset, [...path, key]);
+      if (inner) return inner;
+    }
+  } else if (isSeq(node)) {
+    for (const [index, item] of node.items.entries()) {
+      const inner = keyPathAt(item, offset, [...path, String(index)]);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
 }

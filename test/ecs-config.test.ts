@@ -57,6 +57,11 @@ const S = "test.yaml: ecs.services";
 
 const cases: [string, Env, string[]][] = [
   [
+    "a missing enum key says it is missing and what is allowed (not `got undefined undefined`)",
+    edit((_e, api) => delete (api as Partial<Service>).loadBalancer),
+    [`${S}.api.loadBalancer: is required (one of alb, nlb)`],
+  ],
+  [
     "ingress CIDRs that only look like CIDR blocks",
     edit((e, _, i) => {
       (e.ecs.alb as Record<string, unknown>).ingressCidrs = ["300.0.0.0/8"];
