@@ -241,10 +241,10 @@ export const scaling: Guard = (name, s) => {
     names.add(schedule.name);
     const expression = scheduleExpressionProblem(schedule.schedule);
     if (expression) problems.push({ path: path("schedule"), message: expression });
-    if (!isTimeZone(schedule.timezone)) {
+    if (!isTimeZone(schedule.timeZone)) {
       problems.push({
-        path: path("timezone"),
-        message: `"${schedule.timezone}" is not an IANA time zone; use a name such as Europe/Berlin or UTC`,
+        path: path("timeZone"),
+        message: `"${schedule.timeZone}" is not an IANA time zone; use a name such as Europe/Berlin or UTC`,
       });
     }
     const { minCapacity: min, maxCapacity: max } = schedule;

@@ -239,7 +239,9 @@ export class EcsStack extends EnvironmentStack {
     if (s.scaling.requestsPerTarget) {
       scaling.scaleOnRequestCount(s.scaling.requestsPerTarget, `${target.loadBalancerArnSuffix}/${target.targetGroup.arnSuffix}`);
     }
-    for (const schedule of s.scaling.schedules) scaling.scaleOnSchedule(schedule.name, schedule);
+    // The config's schedule vocabulary (schedule, timeZone) to the scheduled action's argument names.
+    for (const { timeZone, ...schedule } of s.scaling.schedules)
+      scaling.scaleOnSchedule(schedule.name, { ...schedule, timezone: timeZone });
 
     new ServiceAlarms(this, `${name}-alarms`, {
       resourceName,

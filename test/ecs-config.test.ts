@@ -18,7 +18,7 @@ const api = () => ({
   scaling: {
     minCapacity: 2,
     maxCapacity: 10,
-    schedules: [{ name: "peak", schedule: "cron(0 8 ? * MON-FRI *)", timezone: "Europe/Berlin", minCapacity: 5 }],
+    schedules: [{ name: "peak", schedule: "cron(0 8 ? * MON-FRI *)", timeZone: "Europe/Berlin", minCapacity: 5 }],
   },
   connections: { redis: 100 },
 });
@@ -205,8 +205,8 @@ const cases: [string, Env, string[]][] = [
   ],
   [
     "unknown time zone",
-    edit((_, a) => (a.scaling.schedules[0]!.timezone = "Europe/Atlantis")),
-    [`${S}.api.scaling.schedules.0.timezone: "Europe/Atlantis" is not an IANA time zone; use a name such as Europe/Berlin or UTC`],
+    edit((_, a) => (a.scaling.schedules[0]!.timeZone = "Europe/Atlantis")),
+    [`${S}.api.scaling.schedules.0.timeZone: "Europe/Atlantis" is not an IANA time zone; use a name such as Europe/Berlin or UTC`],
   ],
   [
     "schedule min above its max",
