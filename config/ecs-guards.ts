@@ -9,6 +9,7 @@ import {
 import { isTimeZone, scheduleExpressionProblem } from "../lib/ecs/schedule-expression";
 import { drainProblems } from "../lib/load-balancer/draining";
 import { albKeepAliveProblem, NLB_TCP_IDLE_TIMEOUT, nlbKeepAliveProblem } from "../lib/load-balancer/idle-timeouts";
+import { isSecretName, secretsIn } from "../lib/secret-looking";
 import type { EcsServiceSettings, EcsSettings } from "./ecs";
 import { deregistrationDelaySeconds } from "./ecs-derived";
 
@@ -288,7 +289,24 @@ export const scaling: Guard = (name, s) => {
   return problems;
 };
 
+/**
+ * Plain environment values sit in clear text in the task definition, the console and the synth output. The
+ * rule is the policy suite's own (lib/secret-looking.ts, POL-ECS-5), so synth refuses what the suite would.
+ */
+const plainEnvironment: Guard = (name, service) =>
+  Object.entries(service.environment).flatMap(([key, value]) => {
+    const why = isSecretName(key) ? ["a secret-looking name"] : secretsIn(value);
+    if (why.length === 0) return [];
+    return [
+      {
+        path: at(name, "environment", key),
+        message: `looks like a secret (${why.join(", ")}): plain environment values are stored in clear text in the task definition; put it under secrets (${key}: <Secrets Manager or SSM parameter ARN>) instead`,
+      },
+    ];
+  });
+
 const SERVICE_GUARDS: readonly Guard[] = [
+  plainEnvironment,
   imageSource,
   fargateSize,
   capacity,

@@ -264,7 +264,9 @@ const serviceSection = z
     environment: z
       .record(envName, z.string())
       .default({})
-      .describe("Plain environment variables (no secrets: the policy suite refuses secret-looking names). @default {}"),
+      .describe(
+        "Plain environment variables, stored in clear text; a secret-looking name or value (DB_PASSWORD, a token) is refused: use secrets. @default {}",
+      ),
     secrets: z
       .record(envName, secretArn)
       .default({})
