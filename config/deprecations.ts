@@ -15,8 +15,9 @@ const RENAMED_IN_SCHEDULES: Readonly<Record<string, string>> = { timezone: "time
 export function renameDeprecatedKeys(document: unknown, file: string): ConfigProblem[] {
   const notices: ConfigProblem[] = [];
   const walk = (node: unknown, path: (string | number)[]) => {
-    if (Array.isArray(node)) node.forEach((item, i) => walk(item, [...path, i]));
-    else if (node !== null && typeof node === "object") {
+    if (Array.isArray(node)) {
+      for (const [i, item] of node.entries()) walk(item, [...path, i]);
+    } else if (node !== null && typeof node === "object") {
       const record = node as Record<string, unknown>;
       const inSchedules = path.length >= 2 && path[path.length - 2] === "schedules" && typeof path[path.length - 1] === "number";
       for (const key of Object.keys(record)) {

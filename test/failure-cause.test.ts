@@ -35,7 +35,7 @@ describe("failure cause of a terraform or cdktf run", () => {
     ["something else", "Error: Invalid reference", undefined],
   ])("%s", (_name, output, cause) => {
     const found = failureCause(output);
-    expect(cause === undefined ? found : found?.split(/[:(]/)[0]!.trim()).toBe(cause);
+    expect(cause === undefined ? found : (found ?? "").split(/[:(]/)[0]?.trim()).toBe(cause);
   });
 
   it("removes colour codes for output that is not a terminal", () => {
