@@ -212,6 +212,26 @@ describe("synth diff over real synth output", () => {
     expect(renderMarkdown(synthDiff(join(work, "old"), join(work, "old")))).toBe(expected("no-changes"));
   });
 
+  it("follows a private-subnet resize in the fixture prod environment into the stacks that read the subnets", () => {
+    const prodYaml = readFileSync(join(FIXTURE_ENVIRONMENTS_DIR, "prod.yaml"), "utf8");
+    const resized = prodYaml.replace("private: { prefixLength: 20 }", "private: { prefixLength: 21 }");
+    expect(resized).not.toBe(prodYaml);
+    synthToDir([environmentFromYaml(prodYaml, "prod")], join(work, "prod-old"));
+    synthToDir([environmentFromYaml(resized, "prod")], join(work, "prod-new"));
+    const diff = synthDiff(join(work, "prod-old"), join(work, "prod-new"));
+    const short = (address: string) => address.replace(/_[0-9A-F]{8}$/, "").replace(/\.[^.]*$/, "");
+    const replaced = (stack: string, kind: string) =>
+      [...new Set(diff.replacements.filter((r) => r.stack === stack && r.kind === kind).map((r) => short(r.address)))].sort();
+    // Inside the network stack: the subnets, and what names them by id in a replacing argument.
+    expect(replaced("prod-network", "replace")).toEqual(["aws_subnet"]);
+    expect(replaced("prod-network", "consequence")).toContain("aws_route_table_association");
+    // Across stacks, through the remote-state outputs: node groups (subnet_ids), the NLB (a subnet swap).
+    expect(replaced("prod-eks", "consequence")).toContain("aws_eks_node_group");
+    expect(replaced("prod-ecs", "consequence")).toContain("aws_lb");
+    expect(diff.downstream.filter((d) => !d.replaced).map((d) => `${d.stack} ${short(d.address)}`)).toContain("prod-ecs aws_ecs_service");
+    expect(diff.risks.filter((r) => r.message.startsWith("subnet replaced while network interfaces")).length).toBeGreaterThan(0);
+  }, 60_000);
+
   it("prices the change: a NAT gateway per zone and no night schedule in the fixture dev environment", () => {
     const edited = devYaml.replace("natGateways: single", "natGateways: per-az").replace(/ {8}schedules:\n( {10}- .*\n)+/, "");
     expect(edited).not.toContain("nights-off");
