@@ -180,6 +180,16 @@ describe("floor and ceiling, unknown prices", () => {
     expect(diff.delta).toEqual({ low: 0, high: 0 });
   });
 
+  it("leaves the ceiling alone when schedules own the maximum (the edit is not applied: ignore_changes)", () => {
+    const owned = [
+      { schedule: "cron(0 20 ? * MON-FRI *)", timezone: "Europe/Berlin", min: 0, max: 0 },
+      { schedule: "cron(0 7 ? * MON-FRI *)", timezone: "Europe/Berlin", min: 2, max: 10 },
+    ];
+    const raised = serviceStack(owned);
+    (raised.resource as Record<string, Record<string, Record<string, unknown>>>).aws_appautoscaling_target!.t!.max_capacity = 20;
+    expect(costDiff([estimateStack("t-ecs", serviceStack(owned))], [estimateStack("t-ecs", raised)]).stacks).toEqual([]);
+  });
+
   it("reports an instance type without a price as unknown and leaves it out of both totals, never as removed", () => {
     const group = (type: string): StackJson => ({
       provider: { aws: [{ region: "eu-west-1" }] },

@@ -66,8 +66,11 @@ export function fargateLines(resources: Resources, table: PriceTable, weekStartM
     const month = (discount: number) =>
       (integrateWeek(initial, actions, costPerHour(discount), weekStartMs) * table.hoursPerMonth) / weekHours;
     const monthly = { low: month(discountHigh), high: month(discountLow) };
-    // The ceiling: the target's maximum around the clock (what scale-out can reach; a schedule may lower it at times).
-    const atMax = (discount: number) => costPerHour(discount)({ min, max, desired: max }) * table.hoursPerMonth;
+    // The ceiling: the maximum in effect at each hour (the target's, or the one a schedule set), what scale-out
+    // can reach; a maximum that a schedule owns follows the schedule, as it does in AWS (ignore_changes).
+    const atMax = (discount: number) =>
+      (integrateWeek(initial, actions, (c) => costPerHour(discount)({ ...c, desired: c.max }), weekStartMs) * table.hoursPerMonth) /
+      weekHours;
     const ceiling = { low: atMax(discountHigh), high: atMax(discountLow) };
     const spotShare = split(1000) / 1000;
     lines.push({

@@ -94,8 +94,9 @@ export function nodeGroupLines(resources: Resources, table: PriceTable, weekStar
     const nodeHours = integrateWeek(initial, actions, (s) => s.desired, weekStartMs);
     const low = perMonth(integrateWeek(initial, actions, cost(spotLow), weekStartMs));
     const high = perMonth(integrateWeek(initial, actions, cost(spotHigh), weekStartMs));
-    // The ceiling: every node the maximum allows, around the clock (a cluster autoscaler or a raised schedule can get there).
-    const atMax = (share: number) => cost(share)({ ...group.size, desired: group.size.max }) * table.hoursPerMonth;
+    // The ceiling: every node the maximum in effect allows (the group's, or the one a schedule set); a cluster
+    // autoscaler can get there.
+    const atMax = (share: number) => perMonth(integrateWeek(initial, actions, (s) => cost(share)({ ...s, desired: s.max }), weekStartMs));
     const ceiling = { low: atMax(spotLow), high: atMax(spotHigh) };
     const estimated = group.instanceTypes.some((t) => table.ec2OnDemandHour.estimatedTypes?.includes(t));
     const allSpot = group.onDemand(100) === 0;

@@ -27,7 +27,7 @@ export function assumptions(table: PriceTable): string[] {
     "Scheduled capacity is integrated over a representative week (Monday 2026-01-05 UTC, each schedule in its own time zone) and scaled to a month.",
     "ECS services with scaling policies run at their minimum capacity between schedules (baseline load: a floor; scale-out costs more); without policies the desired count moves only when a scheduled bound pushes it.",
     `FARGATE_SPOT tasks at ${table.assumptions.fargateSpotDiscount.value.map((v) => Math.round(v * 100)).join("-")}% off the on-demand price, a range like EC2 spot (AWS: "up to 70%" off, https://aws.amazon.com/fargate/pricing/; the price floats, the range is an assumption, not a quote).`,
-    "Services and node groups also show a ceiling: every task or node their maximum allows, around the clock (what scale-out or a raised schedule can reach).",
+    "Services and node groups also show a ceiling: every task or node the maximum in effect allows (their own, or the one a schedule sets at that hour), what scale-out can reach.",
     "Prices marked ~ (estimated) were not read from AWS's price list for this region; the table's source says where they come from. A line with an unknown price is not totalled.",
     "Data transfer (out to the internet, between zones) is usage-dependent: listed with its unit price, not totalled.",
     `EC2 spot nodes at ${spot[0] * 100}-${spot[1] * 100}% of the mean on-demand price of their instance types (an assumption, not a quote); node groups stay at the size their schedules set (no cluster autoscaler in this layer).`,
