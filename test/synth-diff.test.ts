@@ -6,6 +6,7 @@ import { synthDiff } from "../tools/review/synth-diff/diff";
 import { GITHUB_COMMENT_LIMIT, MARKER, renderMarkdown } from "../tools/review/synth-diff/markdown";
 import { REPLACEMENT } from "../tools/review/synth-diff/replacement";
 import { findReplacements } from "../tools/review/synth-diff/replacements";
+import { findRisks } from "../tools/review/synth-diff/risks";
 import { environmentFromYaml, FIXTURE_ENVIRONMENTS_DIR, synthToDir } from "./helpers";
 
 // Each case is a pair of hand-written synth outputs and the exact report, reviewed as Markdown:
@@ -131,6 +132,17 @@ describe("replacement table", () => {
     const stack = (body: object) => ({ resource: { [type]: { r: body } } });
     const found = findReplacements([compareStack("dev-x", stack(before), stack(after))]);
     expect(found.length === 0 ? "in place" : found.map((r) => `${r.kind} ${r.attributes.join(",")}`).join("; ")).toBe(expected);
+  });
+});
+
+describe("risk notes from replacements", () => {
+  it("warns that a replaced security group cannot be deleted while interfaces use it", () => {
+    const group = (description: string) => ({
+      resource: { aws_security_group: { api: { name: "prod-api", description, vpc_id: "vpc-1" } } },
+    });
+    const stacks = [compareStack("prod-ecs", group("api tasks"), group("api tasks (ECS)"))];
+    const risks = findRisks(stacks, findReplacements(stacks));
+    expect(risks.map((r) => `${r.address}: ${r.message.split(":")[0]}`)).toEqual(["aws_security_group.api: security group replaced"]);
   });
 });
 
