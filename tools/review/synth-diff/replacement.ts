@@ -149,7 +149,12 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementEntry>> = {
     source: `${AWS_SOURCE} internal/service/ec2/vpc_flow_log.go (every argument ForceNew; the update handles tags only)`,
     verified: true,
   },
-  aws_s3_bucket: { triggers: ["bucket", "bucket_prefix", "object_lock_enabled"], source: docs("s3_bucket") },
+  // A fixed `bucket` name replaced destroy-first cannot be deleted while it holds objects unless force_destroy (replacement-order.ts).
+  aws_s3_bucket: {
+    triggers: ["bucket", "bucket_prefix", "object_lock_enabled"],
+    source: source("internal/service/s3/bucket.go"),
+    verified: true,
+  },
   aws_s3_bucket_lifecycle_configuration: {
     triggers: ["bucket", "expected_bucket_owner"],
     source: docs("s3_bucket_lifecycle_configuration"),
@@ -262,7 +267,11 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementEntry>> = {
     triggers: ["name", "resource_id", "scalable_dimension", "service_namespace"],
     source: docs("appautoscaling_scheduled_action"),
   },
-  aws_cloudwatch_metric_alarm: { triggers: ["alarm_name"], source: docs("cloudwatch_metric_alarm") },
+  aws_cloudwatch_metric_alarm: {
+    triggers: ["alarm_name"],
+    source: source("internal/service/cloudwatch/metric_alarm.go"),
+    verified: true,
+  },
   aws_wafv2_web_acl: {
     triggers: ["name", "name_prefix", "scope"],
     source: source("internal/service/wafv2/web_acl.go"),
