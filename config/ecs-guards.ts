@@ -9,6 +9,7 @@ import {
 import { isTimeZone, scheduleExpressionProblem } from "../lib/ecs/schedule-expression";
 import { drainProblems } from "../lib/load-balancer/draining";
 import { albKeepAliveProblem, NLB_TCP_IDLE_TIMEOUT, nlbKeepAliveProblem } from "../lib/load-balancer/idle-timeouts";
+import { isSecretName, secretsIn } from "../lib/secret-looking";
 import type { EcsServiceSettings, EcsSettings } from "./ecs";
 import { albCertificateArn, albProblems, sharedAlbsInUse } from "./ecs-albs";
 import { deregistrationDelaySeconds } from "./ecs-derived";
@@ -248,10 +249,10 @@ export const scaling: Guard = (name, s) => {
     names.add(schedule.name);
     const expression = scheduleExpressionProblem(schedule.schedule);
     if (expression) problems.push({ path: path("schedule"), message: expression });
-    if (!isTimeZone(schedule.timezone)) {
+    if (!isTimeZone(schedule.timeZone)) {
       problems.push({
-        path: path("timezone"),
-        message: `"${schedule.timezone}" is not an IANA time zone; use a name such as Europe/Berlin or UTC`,
+        path: path("timeZone"),
+        message: `"${schedule.timeZone}" is not an IANA time zone; use a name such as Europe/Berlin or UTC`,
       });
     }
     const { minCapacity: min, maxCapacity: max } = schedule;
@@ -295,7 +296,24 @@ export const scaling: Guard = (name, s) => {
   return problems;
 };
 
+/**
+ * Plain environment values sit in clear text in the task definition, the console and the synth output. The
+ * rule is the policy suite's own (lib/secret-looking.ts, POL-ECS-5), so synth refuses what the suite would.
+ */
+const plainEnvironment: Guard = (name, service) =>
+  Object.entries(service.environment).flatMap(([key, value]) => {
+    const why = isSecretName(key) ? ["a secret-looking name"] : secretsIn(value);
+    if (why.length === 0) return [];
+    return [
+      {
+        path: at(name, "environment", key),
+        message: `looks like a secret (${why.join(", ")}): plain environment values are stored in clear text in the task definition; put it under secrets (${key}: <Secrets Manager or SSM parameter ARN>) instead`,
+      },
+    ];
+  });
+
 const SERVICE_GUARDS: readonly Guard[] = [
+  plainEnvironment,
   imageSource,
   fargateSize,
   capacity,

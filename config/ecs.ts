@@ -211,7 +211,10 @@ const scheduleSection = z
     schedule: z
       .string()
       .describe("AWS schedule expression: cron(m h dom mon dow year) with one of dom/dow '?', rate(5 minutes) or at(2026-12-24T18:00:00)."),
-    timezone: z.string().default("UTC").describe("IANA time zone the expression is read in, e.g. Europe/Berlin. @default UTC"),
+    timeZone: z
+      .string()
+      .default("UTC")
+      .describe('IANA time zone the expression is read in, e.g. Europe/Berlin ("timezone", the old name, is still accepted). @default UTC'),
     minCapacity: int(0, 5000).optional().describe("Minimum tasks from this time on. @default unchanged"),
     maxCapacity: int(0, 5000).optional().describe("Maximum tasks from this time on (0 stops the service). @default unchanged"),
     widenBounds: z
@@ -310,7 +313,9 @@ const serviceSection = z
     environment: z
       .record(envName, z.string())
       .default({})
-      .describe("Plain environment variables (no secrets: the policy suite refuses secret-looking names). @default {}"),
+      .describe(
+        "Plain environment variables, stored in clear text; a secret-looking name or value (DB_PASSWORD, a token) is refused: use secrets. @default {}",
+      ),
     secrets: z
       .record(envName, secretArn)
       .default({})

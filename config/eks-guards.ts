@@ -41,6 +41,38 @@ export function untaintedGroupProblems(eks: EksNodeSettings): EksProblem[] {
   ];
 }
 
+/** What the bounds guard reads of a node group: its bounds and its schedules' sizes. */
+export interface ScheduledNodeGroup {
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly schedules: readonly { readonly minSize: number; readonly maxSize: number; readonly widenBounds?: boolean }[];
+}
+
+/**
+ * A schedule stays inside its group's minSize..maxSize unless it says otherwise (widenBounds), like an ECS
+ * service's schedules (config/ecs-guards.ts): the group's maximum is the ceiling budgets and quotas count
+ * (lesson 7), and a lower floor must not arrive by accident. Paths are relative to the group.
+ */
+export function scheduleBoundsProblems(group: ScheduledNodeGroup): EksProblem[] {
+  const problems: EksProblem[] = [];
+  group.schedules.forEach((schedule, i) => {
+    if (schedule.widenBounds) return;
+    if (schedule.minSize < group.minSize) {
+      problems.push({
+        path: ["schedules", i, "minSize"],
+        message: `${schedule.minSize} is below the group's minSize (${group.minSize}); set widenBounds: true if the schedule lowers the floor on purpose`,
+      });
+    }
+    if (schedule.maxSize > group.maxSize) {
+      problems.push({
+        path: ["schedules", i, "maxSize"],
+        message: `${schedule.maxSize} is above the group's maxSize (${group.maxSize}); raise maxSize or set widenBounds: true if the schedule raises the ceiling on purpose (budgets count it)`,
+      });
+    }
+  });
+  return problems;
+}
+
 export function eksNodeProblems(eks: EksNodeSettings): EksProblem[] {
   return [...amiReleaseProblems(eks), ...untaintedGroupProblems(eks)];
 }

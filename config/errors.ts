@@ -29,6 +29,7 @@ export function dottedPath(path: readonly PropertyKey[]): string {
 }
 
 function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing";
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
@@ -71,13 +72,14 @@ export function problemsFromZod(file: string, error: z.ZodError, allowedKeys: (p
         problems.push({ file, path: dottedPath(path), message });
         break;
       }
-      case "invalid_value":
-        problems.push({
-          file,
-          path: dottedPath(path),
-          message: `must be one of ${issue.values.map(String).join(", ")}, got ${describeValue(issue.input)}`,
-        });
+      case "invalid_value": {
+        const allowed = issue.values.map(String).join(", ");
+        // A missing enum key has no input to show: say it is missing, not "got undefined".
+        const message =
+          issue.input === undefined ? `is required (one of ${allowed})` : `must be one of ${allowed}, got ${describeValue(issue.input)}`;
+        problems.push({ file, path: dottedPath(path), message });
         break;
+      }
       case "invalid_key":
         // Record keys (tags): zod nests the key's own issues; the path already ends with the key.
         for (const inner of issue.issues) {

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { LineCounter, parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
-import { ConfigError, type ConfigProblem, problemsFromZod } from "./errors";
+import { renameDeprecatedKeys } from "./deprecations";
+import { ConfigError, type ConfigProblem, formatProblem, problemsFromZod } from "./errors";
 import { type EnvironmentConfig, environmentSchema, resolveSubnetCidrs } from "./schema";
 
 export const DEFAULT_CONFIG_DIR = join(__dirname, "environments");
@@ -45,7 +46,11 @@ export function loadEnvironments(dir: string = process.env.INFRA_CONFIG_DIR || D
     }
     seen.set(envName, file);
     if ("problems" in result) problems.push(...result.problems);
-    else environments.push(result.environment);
+    else {
+      environments.push(result.environment);
+      // Deprecated names still work; say so once per use, on stderr (synth output stays the same).
+      for (const notice of result.deprecated ?? []) process.stderr.write(`${formatProblem(notice)}\n`);
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return environments;
@@ -93,7 +98,7 @@ export function parseEnvironment(
   file: string,
   envName: string,
   text: string,
-): { environment: EnvironmentConfig } | { problems: ConfigProblem[] } {
+): { environment: EnvironmentConfig; deprecated?: ConfigProblem[] } | { problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
   if (!ENVIRONMENT_NAME.test(envName)) {
     problems.push({
@@ -107,18 +112,25 @@ export function parseEnvironment(
   if (document.errors.length > 0) {
     for (const error of document.errors) {
       const { line, col } = lineCounter.linePos(error.pos[0]);
-      problems.push({
-        file,
-        path: `(line ${line}, column ${col})`,
-        message: `YAML syntax: ${error.message.split("\n")[0]}`,
-      });
+      const duplicate = error.code === "DUPLICATE_KEY" ? keyPathAt(document.contents, error.pos[0]) : undefined;
+      problems.push(
+        duplicate
+          ? {
+              file,
+              path: duplicate.join("."),
+              message: `key "${duplicate.at(-1)}" appears twice in the same mapping (again at line ${line}, column ${col}); each key once`,
+            }
+          : { file, path: `(line ${line}, column ${col})`, message: `YAML syntax: ${error.message.split("\n")[0]}` },
+      );
     }
     return { problems };
   }
   // reportInput: zod 4 leaves issue.input out by default, and a wrong-typed value would read as "is required".
   // jitless: zod would compile a parser per object schema (new Function) on first use; a run parses a few
   // files once, so that costs more than it saves, and eval'd code never reaches V8's code cache (tools/runner/app.cjs).
-  const parsed = environmentSchema.safeParse(document.toJS() ?? {}, { reportInput: true, jitless: true });
+  const raw = document.toJS() ?? {};
+  const deprecated = renameDeprecatedKeys(raw, file);
+  const parsed = environmentSchema.safeParse(raw, { reportInput: true, jitless: true });
   if (!parsed.success) {
     problems.push(...problemsFromZod(file, parsed.error, (path) => allowedKeysAt(environmentSchema, path)));
     return { problems };
@@ -126,7 +138,7 @@ export function parseEnvironment(
   if (problems.length > 0) return { problems };
   const subnetCidrs = resolveSubnetCidrs(parsed.data.network);
   if (!subnetCidrs) throw new Error("unreachable: network validation accepted subnets that do not resolve");
-  return { environment: { ...parsed.data, name: envName, file, subnetCidrs } };
+  return { environment: { ...parsed.data, name: envName, file, subnetCidrs }, deprecated };
 }
 
 /** Keys of the strict object at `path` in the schema, for "allowed keys here" hints. */
@@ -157,4 +169,22 @@ function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
 function displayPath(path: string): string {
   const fromCwd = relative(process.cwd(), path);
   return fromCwd.startsWith("..") ? path : fromCwd;
+}
+
+/** The key path (`ecs.services.api.cpu`) of the mapping key that starts at `offset`, for a duplicate-key error. */
+export function keyPathAt(node: unknown, offset: number, path: string[] = []): string[] | undefined {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      if (isScalar(pair.key) && pair.key.range?.[0] === offset) return [...path, key];
+      const inner = keyPathAt(pair.value, offset, [...path, key]);
+      if (inner) return inner;
+    }
+  } else if (isSeq(node)) {
+    for (const [index, item] of node.items.entries()) {
+      const inner = keyPathAt(item, offset, [...path, String(index)]);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
 }

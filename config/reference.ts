@@ -1,6 +1,6 @@
 import { environmentJsonSchema } from "./json-schema";
 
-interface JsonSchemaNode {
+export interface JsonSchemaNode {
   type?: string | string[];
   description?: string;
   default?: unknown;
@@ -47,12 +47,39 @@ function walk(node: JsonSchemaNode, path: string, required: boolean, rows: strin
     walk(child, path ? `${path}.${key}` : key, node.required?.includes(key) ?? false, rows);
   }
   if (node.items?.properties) walk(node.items, `${path}[]`, true, rows);
+  // A map's values (services by name, dependencies by name): every key of the value, under `<name>`.
+  const values = mapValues(node);
+  if (values?.properties) {
+    for (const [key, child] of Object.entries(values.properties))
+      walk(child, `${path}.<name>.${key}`, values.required?.includes(key) ?? false, rows);
+  }
+}
+
+/** The schema of a map's values, when the node is a map (an object with a schema for additional properties). */
+function mapValues(node: JsonSchemaNode): JsonSchemaNode | undefined {
+  return node.type === "object" && node.additionalProperties && typeof node.additionalProperties === "object"
+    ? node.additionalProperties
+    : undefined;
+}
+
+/** Every key path the reference must list: properties, list items and map values, recursively (test/config-schema.test.ts). */
+export function schemaKeyPaths(node: JsonSchemaNode = JSON.parse(environmentJsonSchema()) as JsonSchemaNode, path = ""): string[] {
+  const paths: string[] = [];
+  for (const [key, child] of Object.entries(node.properties ?? {})) {
+    const inner = path ? `${path}.${key}` : key;
+    paths.push(inner, ...schemaKeyPaths(child, inner));
+  }
+  if (node.items?.properties) paths.push(...schemaKeyPaths(node.items, `${path}[]`));
+  const values = mapValues(node);
+  if (values?.properties) paths.push(...schemaKeyPaths({ properties: values.properties }, `${path}.<name>`));
+  return paths;
 }
 
 function typeOf(node: JsonSchemaNode): string {
   if (node.enum) return node.enum.map((v) => `\`${String(v)}\``).join(" \\| ");
   if (node.type === "array") return `list of ${node.items ? typeOf(node.items) : "any"}`;
-  if (node.type === "object" && node.additionalProperties && typeof node.additionalProperties === "object") return "map of string";
+  const values = mapValues(node);
+  if (values) return `map of ${values.properties ? "object (keys below)" : typeOf(values)}`;
   if (node.anyOf) return node.anyOf.map(typeOf).join(" \\| ");
   const base = Array.isArray(node.type) ? node.type.join(" \\| ") : (node.type ?? "any");
   return node.pattern ? `${base} (pattern)` : base;

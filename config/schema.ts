@@ -9,7 +9,7 @@ import { ciRunnerSection, privateEndpointAccessSection } from "./ci";
 import { ciProblems } from "./ci-guards";
 import { ecsObject } from "./ecs";
 import { ecsProblems } from "./ecs-guards";
-import { eksNodeProblems } from "./eks-guards";
+import { eksNodeProblems, scheduleBoundsProblems } from "./eks-guards";
 import { KUBERNETES_VERSIONS } from "./eks-versions";
 import { int } from "./fields";
 
@@ -203,13 +203,15 @@ const scheduleEntry = z
       .string()
       .regex(/^[a-z][a-z0-9-]{0,62}$/, "must be lowercase letters, digits and hyphens, starting with a letter")
       .describe("Name of the scheduled action, unique within the node group, e.g. business-hours."),
-    recurrence: z
+    schedule: z
       .string()
       .regex(
         /^\s*(\S+\s+){4}\S+\s*$/,
         'must be a cron expression of five fields (minute hour day-of-month month day-of-week), e.g. "0 7 * * MON-FRI"',
       )
-      .describe('When the action runs, as a five-field cron expression in timeZone, e.g. "0 7 * * MON-FRI".'),
+      .describe(
+        'When the action runs, as a five-field cron expression in timeZone, e.g. "0 7 * * MON-FRI" ("recurrence", the old name, is still accepted).',
+      ),
     timeZone: z
       .string()
       .refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin or UTC")
@@ -218,6 +220,12 @@ const scheduleEntry = z
     minSize: nodeCount("Minimum nodes from this time on. Required: an unset value would be sent as 0.", SCHEDULE_SIZE_REQUIRED),
     maxSize: nodeCount("Maximum nodes from this time on. Required: an unset value would be sent as 0.", SCHEDULE_SIZE_REQUIRED),
     desiredSize: nodeCount("Desired nodes at this time. Required: an unset value would be sent as 0.", SCHEDULE_SIZE_REQUIRED),
+    widenBounds: z
+      .boolean()
+      .default(false)
+      .describe(
+        "The schedule may set sizes outside the group's minSize/maxSize on purpose (budgets then count its maximum). @default false",
+      ),
   })
   .describe("An Auto Scaling scheduled action on the node group's Auto Scaling group.");
 
@@ -670,6 +678,7 @@ function validateEks(env: EnvironmentSettings, eks: EksSettings, ctx: z.Refineme
         );
       }
     });
+    for (const problem of scheduleBoundsProblems(group)) issue([...path, ...problem.path], problem.message);
   };
   const checkTypes = (path: (string | number)[], types: readonly string[]) => {
     const problem = types.length > 0 ? sameSizeProblem(types) : undefined;

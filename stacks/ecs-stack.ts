@@ -319,7 +319,9 @@ export class EcsStack extends EnvironmentStack {
       // Target tracking on a per-task ratio has no value at zero tasks; a step policy starts the first one.
       if (minTasks(s) === 0) scaling.scaleOutFromZero(source);
     }
-    for (const schedule of s.scaling.schedules) scaling.scaleOnSchedule(schedule.name, schedule);
+    // The config's schedule vocabulary (schedule, timeZone) to the scheduled action's argument names.
+    for (const { timeZone, ...schedule } of s.scaling.schedules)
+      scaling.scaleOnSchedule(schedule.name, { ...schedule, timezone: timeZone });
     if (queue) {
       new WorkerAlarms(this, `${name}-worker-alarms`, {
         resourceName,

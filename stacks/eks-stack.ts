@@ -8,6 +8,7 @@ import { ClusterAccess } from "../lib/eks/cluster-access";
 import { ClusterAddons } from "../lib/eks/cluster-addons";
 import { EksCluster } from "../lib/eks/eks-cluster";
 import { ManagedNodeGroup, type NodeTaint } from "../lib/eks/managed-node-group";
+import type { NodeGroupScheduleEntry } from "../lib/eks/node-group-schedules";
 import { NodeRole } from "../lib/eks/node-role";
 import { SelfManagedSpotNodeGroup } from "../lib/eks/self-managed-spot-node-group";
 import { ForgottenResource } from "../lib/forgotten-resource";
@@ -152,7 +153,7 @@ export class EksStack extends EnvironmentStack {
         diskSizeGiB: group.diskSizeGiB,
         labels: system ? { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value } : { [SPOT_NODE_LABEL.key]: SPOT_NODE_LABEL.value },
         taints: system ? [SYSTEM_NODE_TAINT] : spotTaints(group),
-        schedules: group.schedules,
+        schedules: asAutoscalingSchedules(group.schedules),
         propagatedTags: this.defaultTags,
         dependsOn: [...beforeNodes, ...after],
       });
@@ -191,7 +192,7 @@ export class EksStack extends EnvironmentStack {
           labels: { [SPOT_NODE_LABEL.key]: SPOT_NODE_LABEL.value },
           taints: spotTaints(group),
           lifecycleHookTimeoutSeconds: handler.lifecycleHookTimeoutSeconds,
-          schedules: group.schedules,
+          schedules: asAutoscalingSchedules(group.schedules),
           propagatedTags: this.defaultTags,
           dependsOn: [access.selfManagedNodeEntry!, ...beforeNodes, ...afterSystem],
         }),
@@ -321,4 +322,9 @@ function forgetSharedNodeRoleState(stack: EksStack): void {
 export function queueUrl(region: string, accountId: string, queueName: string): string {
   const domain = arnPartition(region) === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
   return `https://sqs.${region}.${domain}/${accountId}/${queueName}`;
+}
+
+/** The config's schedule vocabulary (schedule, timeZone) to the Auto Scaling scheduled action's (recurrence). */
+function asAutoscalingSchedules(schedules: readonly ({ readonly schedule: string } & Omit<NodeGroupScheduleEntry, "recurrence">)[]) {
+  return schedules.map(({ schedule, ...rest }) => ({ ...rest, recurrence: schedule }));
 }

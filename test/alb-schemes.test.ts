@@ -204,11 +204,11 @@ describe("ALBs exist only where services use them", () => {
 
 describe("synth diff risk notes: new public ingress", () => {
   const notes = (before: SynthesizedStack, after: SynthesizedStack) =>
-    publicIngress(compareStack("prod-ecs", before.terraform, after.terraform), (address, message) => ({
-      stack: "prod-ecs",
-      address,
-      message,
-    }));
+    publicIngress(
+      compareStack("prod-ecs", before.terraform, after.terraform),
+      (address, message) => ({ stack: "prod-ecs", address, message }),
+      { replacements: [], downstream: [] },
+    );
   const today = ecsOf(prodWith((services) => delete services.orders));
   const withInternal = ecsOf(fixtureEnvironment("prod"));
 

@@ -1,4 +1,6 @@
-import { eksNodeProblems } from "../config/eks-guards";
+import { renameDeprecatedKeys } from "../config/deprecations";
+import { eksNodeProblems, scheduleBoundsProblems } from "../config/eks-guards";
+import { formatProblem } from "../config/errors";
 import { problemLines } from "./helpers";
 
 /** A complete, valid environment with every kind of node group; each case below changes one thing. */
@@ -27,7 +29,7 @@ const valid = () => ({
         minSize: 1,
         maxSize: 10,
         desiredSize: 2,
-        schedules: [{ name: "peak", recurrence: "0 8 * * MON-FRI", timeZone: "Europe/Dublin", minSize: 4, maxSize: 10, desiredSize: 6 }],
+        schedules: [{ name: "peak", schedule: "0 8 * * MON-FRI", timeZone: "Europe/Dublin", minSize: 4, maxSize: 10, desiredSize: 6 }],
       },
     ],
   } as Record<string, unknown>,
@@ -45,6 +47,27 @@ const managedSpot = (eks: Record<string, unknown>) => (eks.managedSpotNodeGroups
 const system = (eks: Record<string, unknown>) => eks.systemNodeGroup as Group;
 
 const cases: [string, Env, string[]][] = [
+  [
+    "a schedule above its group's maximum, like ECS refuses",
+    edit((e) => (selfManaged(e).schedules[0]!.maxSize = 12)),
+    [
+      "test.yaml: eks.selfManagedSpotNodeGroups.0.schedules.0.maxSize: 12 is above the group's maxSize (10); raise maxSize or set widenBounds: true if the schedule raises the ceiling on purpose (budgets count it)",
+    ],
+  ],
+  [
+    "a schedule below its group's minimum",
+    edit((e) => {
+      Object.assign(selfManaged(e).schedules[0]!, { minSize: 0, desiredSize: 0 });
+    }),
+    [
+      "test.yaml: eks.selfManagedSpotNodeGroups.0.schedules.0.minSize: 0 is below the group's minSize (1); set widenBounds: true if the schedule lowers the floor on purpose",
+    ],
+  ],
+  [
+    "a schedule outside its group's bounds on purpose",
+    edit((e) => Object.assign(selfManaged(e).schedules[0]!, { maxSize: 12, widenBounds: true })),
+    [],
+  ],
   [
     "unsupported version",
     edit((e) => (e.version = "1.20")),
@@ -149,9 +172,9 @@ const cases: [string, Env, string[]][] = [
   ],
   [
     "schedule with a six-field cron",
-    edit((e) => (selfManaged(e).schedules[0]!.recurrence = "0 0 8 * * MON-FRI")),
+    edit((e) => (selfManaged(e).schedules[0]!.schedule = "0 0 8 * * MON-FRI")),
     [
-      'test.yaml: eks.selfManagedSpotNodeGroups.0.schedules.0.recurrence: must be a cron expression of five fields (minute hour day-of-month month day-of-week), e.g. "0 7 * * MON-FRI"',
+      'test.yaml: eks.selfManagedSpotNodeGroups.0.schedules.0.schedule: must be a cron expression of five fields (minute hour day-of-month month day-of-week), e.g. "0 7 * * MON-FRI"',
     ],
   ],
   [
@@ -261,6 +284,40 @@ describe("eks configuration", () => {
 
   it.each(cases)("%s", (_name, env, expected) => {
     expect(problemLines(env)).toEqual(expected);
+  });
+});
+
+describe("schedule bounds (pure)", () => {
+  const group = { minSize: 2, maxSize: 10 };
+  it.each([
+    ["inside", { minSize: 2, maxSize: 10 }, []],
+    ["below the floor", { minSize: 1, maxSize: 10 }, ["schedules.0.minSize"]],
+    ["above the ceiling", { minSize: 2, maxSize: 11 }, ["schedules.0.maxSize"]],
+    ["both", { minSize: 0, maxSize: 11 }, ["schedules.0.minSize", "schedules.0.maxSize"]],
+    ["both, on purpose", { minSize: 0, maxSize: 11, widenBounds: true }, []],
+  ])("%s", (_name, schedule, paths) => {
+    expect(scheduleBoundsProblems({ ...group, schedules: [schedule] }).map((p) => p.path.join("."))).toEqual(paths);
+  });
+});
+
+describe("deprecated schedule key names", () => {
+  it("accepts the old names (ECS timezone, EKS recurrence) with a notice, and builds the same configuration", () => {
+    const env = valid();
+    const old = structuredClone(env) as Env;
+    const schedule = selfManaged(old.eks).schedules[0]!;
+    schedule.recurrence = schedule.schedule;
+    delete schedule.schedule;
+    const notices = renameDeprecatedKeys(old, "test.yaml");
+    expect(notices.map(formatProblem)).toEqual([
+      'test.yaml: eks.selfManagedSpotNodeGroups.0.schedules.0.recurrence: "recurrence" is deprecated, use "schedule" (ECS and EKS schedules share one vocabulary: schedule, timeZone); accepted for now',
+    ]);
+    expect(old).toEqual(env);
+    expect(problemLines(old)).toEqual([]);
+  });
+
+  it("refuses both names at once (the old one is then an unknown key)", () => {
+    const env = edit((e) => (selfManaged(e).schedules[0]!.recurrence = "0 8 * * MON-FRI"));
+    expect(problemLines(env)[0]).toMatch(/^test\.yaml: eks\.selfManagedSpotNodeGroups\.0\.schedules\.0\.recurrence: unknown key/);
   });
 });
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { environmentJsonSchema } from "../config/json-schema";
-import { configurationReference } from "../config/reference";
+import { configurationReference, schemaKeyPaths } from "../config/reference";
 import { ENVIRONMENTS_DIR, FIXTURE_ENVIRONMENTS_DIR } from "./helpers";
 
 describe("config/environment.schema.json", () => {
@@ -33,5 +33,12 @@ describe("config/environment.schema.json", () => {
 describe("docs/configuration.md", () => {
   it("is generated from the zod schema (run `npm run generate` after changing config/schema.ts)", () => {
     expect(readFileSync(join(__dirname, "..", "docs", "configuration.md"), "utf8")).toBe(configurationReference());
+  });
+
+  it("lists every key of the schema, the keys of map values (services, dependencies) included", () => {
+    const listed = new Set([...configurationReference().matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]));
+    const paths = schemaKeyPaths();
+    expect(paths).toEqual(expect.arrayContaining(["ecs.services.<name>.scaling.maxCapacity", "ecs.dependencies.<name>.maxConnections"]));
+    expect(paths.filter((path) => !listed.has(path))).toEqual([]);
   });
 });

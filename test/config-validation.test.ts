@@ -213,7 +213,16 @@ const cases: [string, unknown, string[]][] = [
     "repository: x\naws: [unclosed\n",
     ["test.yaml: (line 3, column 1): YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a ]"],
   ],
-  ["duplicate YAML key", "repository: a\nrepository: b\n", ["test.yaml: (line 2, column 1): YAML syntax: Map keys must be unique"]],
+  [
+    "duplicate YAML key",
+    "repository: a\nrepository: b\n",
+    ['test.yaml: repository: key "repository" appears twice in the same mapping (again at line 2, column 1); each key once'],
+  ],
+  [
+    "duplicate nested YAML key",
+    "repository: a\nnetwork:\n  cidr: 10.0.0.0/16\n  subnets:\n    public: { prefixLength: 24 }\n    public: { prefixLength: 25 }\n",
+    ['test.yaml: network.subnets.public: key "public" appears twice in the same mapping (again at line 6, column 5); each key once'],
+  ],
   ["document is a list", "- a\n- b\n", ["test.yaml: (root): must be a mapping, got a list"]],
 ];
 

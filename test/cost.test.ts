@@ -160,8 +160,64 @@ describe("Fargate task-hours integrated over a week of schedules in two time zon
       { capacity_provider: "FARGATE_SPOT", weight: 1 },
     ];
     (spot.resource as Record<string, Record<string, Record<string, unknown>>>).aws_appautoscaling_target!.t!.min_capacity = 10;
-    const discount = table.assumptions.fargateSpotDiscount.value;
-    expect(fargateLine(spot, JAN_5).monthly!.low).toBeCloseTo((6 + 4 * (1 - discount)) * TASK_HOUR * table.hoursPerMonth, 6);
+    // Fargate Spot is a range like EC2 spot: the deeper discount gives the low end, the shallower the high end.
+    const [shallow, deep] = table.assumptions.fargateSpotDiscount.value;
+    const line = fargateLine(spot, JAN_5);
+    expect(line.monthly!.low).toBeCloseTo((6 + 4 * (1 - deep)) * TASK_HOUR * table.hoursPerMonth, 6);
+    expect(line.monthly!.high).toBeCloseTo((6 + 4 * (1 - shallow)) * TASK_HOUR * table.hoursPerMonth, 6);
+  });
+});
+
+describe("floor and ceiling, unknown prices", () => {
+  it("prices a service at its maximum capacity too, so a maxCapacity change shows", () => {
+    const raised = serviceStack([]);
+    (raised.resource as Record<string, Record<string, Record<string, unknown>>>).aws_appautoscaling_target!.t!.max_capacity = 20;
+    const diff = costDiff([estimateStack("t-ecs", serviceStack([]))], [estimateStack("t-ecs", raised)]);
+    const ceiling = (tasks: number) => (tasks * TASK_HOUR * table.hoursPerMonth).toFixed(2);
+    expect(diff.stacks[0]!.lines).toEqual([
+      `Fargate service api at maximum capacity: $${ceiling(10)} -> $${ceiling(20)} (+$${(Number(ceiling(20)) - Number(ceiling(10))).toFixed(2)}/month ceiling)`,
+    ]);
+    expect(diff.delta).toEqual({ low: 0, high: 0 });
+  });
+
+  it("leaves the ceiling alone when schedules own the maximum (the edit is not applied: ignore_changes)", () => {
+    const owned = [
+      { schedule: "cron(0 20 ? * MON-FRI *)", timezone: "Europe/Berlin", min: 0, max: 0 },
+      { schedule: "cron(0 7 ? * MON-FRI *)", timezone: "Europe/Berlin", min: 2, max: 10 },
+    ];
+    const raised = serviceStack(owned);
+    (raised.resource as Record<string, Record<string, Record<string, unknown>>>).aws_appautoscaling_target!.t!.max_capacity = 20;
+    expect(costDiff([estimateStack("t-ecs", serviceStack(owned))], [estimateStack("t-ecs", raised)]).stacks).toEqual([]);
+  });
+
+  it("reports an instance type without a price as unknown and leaves it out of both totals, never as removed", () => {
+    const group = (type: string): StackJson => ({
+      provider: { aws: [{ region: "eu-west-1" }] },
+      resource: {
+        aws_eks_node_group: {
+          g: { node_group_name: "system", instance_types: [type], scaling_config: { min_size: 2, max_size: 2, desired_size: 2 } },
+        },
+      },
+    });
+    const diff = costDiff([estimateStack("prod-eks", group("m6i.large"))], [estimateStack("prod-eks", group("m8g.large"))]);
+    expect([diff.before, diff.after, diff.delta, diff.unpriced]).toEqual([
+      { low: 0, high: 0 },
+      { low: 0, high: 0 },
+      { low: 0, high: 0 },
+      ["prod-eks EC2 on-demand nodes system"],
+    ]);
+    expect(diff.stacks[0]!.lines[0]).toMatch(
+      /^EC2 on-demand nodes system: price unknown after the change \(no eu-west-1 on-demand price for m8g\.large; .*\): not in either total; was \$156\.22$/,
+    );
+  });
+
+  it("sums the headline per environment", () => {
+    const diff = costDiff(
+      [estimateStack("dev-ecs", serviceStack([])), estimateStack("prod-ecs", serviceStack([]))],
+      [estimateStack("dev-ecs", serviceStack([], false)), estimateStack("prod-ecs", serviceStack([]))],
+    );
+    expect(diff.environments.map((e) => e.environment)).toEqual(["dev", "prod"]);
+    expect(diff.environments[1]!.delta).toEqual({ low: 0, high: 0 });
   });
 });
 
@@ -209,7 +265,7 @@ describe("fixture environments", () => {
   it("the report says estimate and the table's age", () => {
     const text = renderReport(costs, [{ table, ageDays: tableAgeDays(table, new Date(Date.UTC(2026, 11, 23))) }]);
     expect(text).toContain("**Estimate** from list prices: price table eu-west-1 read 2026-11-23 (30 days old)");
-    expect(text).toMatch(/^## prod: \$[\d,.]+-\$[\d,.]+\/month$/m);
+    expect(text).toMatch(/^## prod: \$[\d,.]+-\$[\d,.]+\/month \(ceiling at maximum capacity \$[\d,.]+-\$[\d,.]+\)$/m);
     expect(text).toContain("| NAT gateway | 3 | $0.048/hour | $105.12 |");
   });
 });

@@ -1,9 +1,10 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { toDot } from "../tools/review/diagram/dot";
+import { MEASURE_FONT, toDot } from "../tools/review/diagram/dot";
 import { diagramFiles } from "../tools/review/diagram/files";
 import { buildDiagram, type Diagram, type DiagramNode } from "../tools/review/diagram/graph";
+import { DISPLAY_FONTS, renderSvg } from "../tools/review/diagram/render";
 import { type Resource, readSynthOutput, referencesOf, type StackJson } from "../tools/review/diagram/terraform";
 import { configuredEnvironments, fixtureEnvironment, synthToDir } from "./helpers";
 
@@ -199,4 +200,25 @@ describe("docs/diagrams", () => {
       expect({ name, upToDate: readFileSync(join(DIAGRAMS_DIR, name), "utf8") === text }).toEqual({ name, upToDate: true });
     }
   }, 30_000);
+});
+
+describe("diagram fonts", () => {
+  it("measures labels with the widest likely fallback font and draws with a stack, so text fits where Helvetica is missing", async () => {
+    const tags = { aws: [{ default_tags: [{ tags: { environment: "qa" } }] }] };
+    const diagram = buildDiagram(
+      [
+        {
+          name: "qa-network",
+          dependencies: [],
+          terraform: { provider: tags, resource: { aws_vpc: { v: { cidr_block: "10.0.0.0/16" } } } },
+        },
+      ],
+      "qa",
+    );
+    const dot = toDot(diagram);
+    expect([...dot.matchAll(/fontname="([^"]*)"/g)].map((m) => m[1])).toEqual([MEASURE_FONT, MEASURE_FONT, MEASURE_FONT]);
+    const svg = await renderSvg(dot);
+    const families = new Set([...svg.matchAll(/font-family="([^"]*)"/g)].map((m) => m[1]));
+    expect([...families]).toEqual([DISPLAY_FONTS]);
+  });
 });

@@ -18,7 +18,7 @@ const api = () => ({
   scaling: {
     minCapacity: 2,
     maxCapacity: 10,
-    schedules: [{ name: "peak", schedule: "cron(0 8 ? * MON-FRI *)", timezone: "Europe/Berlin", minCapacity: 5 }],
+    schedules: [{ name: "peak", schedule: "cron(0 8 ? * MON-FRI *)", timeZone: "Europe/Berlin", minCapacity: 5 }],
   },
   connections: { redis: 100 },
 });
@@ -56,6 +56,25 @@ const edit = (change: (env: Env, api: Service, ingest: Service) => void) => {
 const S = "test.yaml: ecs.services";
 
 const cases: [string, Env, string[]][] = [
+  [
+    "a secret-looking plain environment name, refused at synth by the policy suite's rule",
+    edit((_e, api) => (api.environment = { LOG_LEVEL: "info", DB_PASSWORD: "hunter22" })),
+    [
+      `${S}.api.environment.DB_PASSWORD: looks like a secret (a secret-looking name): plain environment values are stored in clear text in the task definition; put it under secrets (DB_PASSWORD: <Secrets Manager or SSM parameter ARN>) instead`,
+    ],
+  ],
+  [
+    "a secret-looking plain environment value",
+    edit((_e, api) => (api.environment = { DATABASE_URL: "postgres://app:s3cretpass@db.internal:5432/app" })),
+    [
+      `${S}.api.environment.DATABASE_URL: looks like a secret (credentials in a URL): plain environment values are stored in clear text in the task definition; put it under secrets (DATABASE_URL: <Secrets Manager or SSM parameter ARN>) instead`,
+    ],
+  ],
+  [
+    "a missing enum key says it is missing and what is allowed (not `got undefined undefined`)",
+    edit((_e, api) => delete (api as Partial<Service>).loadBalancer),
+    [`${S}.api.loadBalancer: is required (one of alb, nlb)`],
+  ],
   [
     "ingress CIDRs that only look like CIDR blocks",
     edit((e, _, i) => {
@@ -200,8 +219,8 @@ const cases: [string, Env, string[]][] = [
   ],
   [
     "unknown time zone",
-    edit((_, a) => (a.scaling.schedules[0]!.timezone = "Europe/Atlantis")),
-    [`${S}.api.scaling.schedules.0.timezone: "Europe/Atlantis" is not an IANA time zone; use a name such as Europe/Berlin or UTC`],
+    edit((_, a) => (a.scaling.schedules[0]!.timeZone = "Europe/Atlantis")),
+    [`${S}.api.scaling.schedules.0.timeZone: "Europe/Atlantis" is not an IANA time zone; use a name such as Europe/Berlin or UTC`],
   ],
   [
     "schedule min above its max",

@@ -558,7 +558,7 @@ ecs:
       deregistrationDelaySeconds: 45
       targetHealthCheck: { port: 3001, path: /ready }
       alb: { priority: 5, hosts: [web.internal.example.com], paths: [/app/*] }
-      scaling: { minCapacity: 2, maxCapacity: 8, memory: { target: 70 }, schedules: [{ name: sale, schedule: "at(2026-12-24T06:00:00)", timezone: America/Chicago, maxCapacity: 16, widenBounds: true }] }
+      scaling: { minCapacity: 2, maxCapacity: 8, memory: { target: 70 }, schedules: [{ name: sale, schedule: "at(2026-12-24T06:00:00)", timeZone: America/Chicago, maxCapacity: 16, widenBounds: true }] }
     stream:
       loadBalancer: nlb
       image: { tag: v3 }

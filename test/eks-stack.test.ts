@@ -255,7 +255,7 @@ describe("prod-eks", () => {
         sorted(
           settings.schedules.map((s) => [
             `prod-eks-${settings.name}-${s.name}`,
-            s.recurrence,
+            s.schedule,
             s.timeZone,
             s.minSize,
             s.maxSize,

@@ -6,7 +6,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deployOrderSummary, deployPlan } from "../tools/ci/deploy-environments";
 import { forEnvironment, githubOutputLines, planMatrix, runnerProject, withoutUnchanged } from "../tools/ci/plan-matrix";
-import { completeResults, countChanges, PLAN_SUMMARY_MARKER, readResults, renderPlanSummary, stackResult } from "../tools/ci/plan-summary";
+import {
+  completeResults,
+  countChanges,
+  PLAN_SUMMARY_MARKER,
+  readResults,
+  renderPlanSummary,
+  replacementText,
+  stackResult,
+} from "../tools/ci/plan-summary";
 import { blockAddress, classifyPlanScan, formatPlanReport, touchesUnknown } from "../tools/ci/scan-plan";
 import { notDeployed, notPlannedNotice, remoteStateOutputs, upstreamRequirements } from "../tools/ci/upstream-deployed";
 import { failureLine, justifiedLine } from "../tools/shared/checkov/classify";
@@ -356,7 +364,30 @@ describe("plan summary", () => {
       destroy: 2,
       replaced: ["aws_cloudwatch_log_group.app[0]"],
       destroyed: ["aws_ecr_repository.old"],
+      replacedHow: { "aws_cloudwatch_log_group.app[0]": { createFirst: false, paths: ["name"] } },
     });
+  });
+
+  it("says whether a replacement creates first (the plan's action order) and what forces it (replace_paths)", () => {
+    const change = (address: string, actions: string[], paths?: (string | number)[][], reason?: string) => ({
+      address,
+      mode: "managed",
+      ...(reason ? { action_reason: reason } : {}),
+      change: { actions, ...(paths ? { replace_paths: paths } : {}) },
+    });
+    const counts = countChanges({
+      resource_changes: [
+        change("aws_lb_target_group.api", ["create", "delete"], [["port"]]),
+        change("aws_eks_node_group.spot", ["delete", "create"], [["subnet_ids"], ["scaling_config", 0, "max_size"]]),
+        change("aws_instance.x", ["delete", "create"], undefined, "replace_because_tainted"),
+      ],
+    });
+    const how = counts.replaced.map((a) => `${a} ${replacementText(counts.replacedHow?.[a])}`);
+    expect(how).toEqual([
+      "aws_eks_node_group.spot (destroyed first, then created: unavailable until the new one exists; forced by `subnet_ids`, `scaling_config[0].max_size`)",
+      "aws_instance.x (destroyed first, then created: unavailable until the new one exists; because tainted)",
+      "aws_lb_target_group.api (created first, then the old one destroyed (create_before_destroy); forced by `port`)",
+    ]);
   });
 
   it("renders one comment over every stack, in layer order, naming the stacks not planned and why", () => {
@@ -391,7 +422,7 @@ describe("plan summary", () => {
         "",
         "### :warning: Resources destroyed or replaced",
         "",
-        "- `sample-ecs`: `aws_cloudwatch_log_group.app[0]` is **replaced** (destroyed, then created)",
+        "- `sample-ecs`: `aws_cloudwatch_log_group.app[0]` is **replaced** (destroyed first, then created: unavailable until the new one exists; forced by `name`)",
         "- `sample-ecs`: `aws_ecr_repository.old` is **destroyed**",
         "",
         "### checkov on the plan: unjustified findings",

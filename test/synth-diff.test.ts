@@ -6,6 +6,7 @@ import { synthDiff } from "../tools/review/synth-diff/diff";
 import { GITHUB_COMMENT_LIMIT, MARKER, renderMarkdown } from "../tools/review/synth-diff/markdown";
 import { REPLACEMENT } from "../tools/review/synth-diff/replacement";
 import { findReplacements } from "../tools/review/synth-diff/replacements";
+import { findRisks } from "../tools/review/synth-diff/risks";
 import { environmentFromYaml, FIXTURE_ENVIRONMENTS_DIR, synthToDir } from "./helpers";
 
 // Each case is a pair of hand-written synth outputs and the exact report, reviewed as Markdown:
@@ -36,20 +37,34 @@ describe("synth diff report (exact Markdown per fixture pair)", () => {
     ["risk-timeouts", "idle, deregistration and health-check timeouts changed"],
     ["risk-permissions", "a task role's policy widened (a bucket, a send on every queue) and a managed policy attached"],
     ["risk-encryption-logging", "KMS key, flow log and access logs removed, a log group's key removed, EKS log types reduced"],
+    [
+      "ignored-attribute",
+      "edits of ignore_changes attributes (a schedule-owned maximum, the desired count) shown as not applied, with no risk note",
+    ],
+    [
+      "subnet-cascade",
+      "a subnet resize: NAT gateway and route-table associations replaced as a consequence, the NLB and node group replaced downstream at deploy, the service updated there, interface risks",
+    ],
+    ["capacity-provider-strategy", "an ECS capacity-provider strategy change without force_new_deployment: the plan fails (provider 6.x)"],
+    [
+      "fixed-name",
+      "fixed physical names: a renamed node group collides, a create-first target group collides, a bucket destroyed first cannot be deleted while it holds objects",
+    ],
+    ["unpriced-instance-type", "an instance type without a price: unknown and not totalled, never a removal or a saving"],
   ])("%s: %s", (name) => {
     expect(report(name)).toBe(expected(name));
   });
 
   it("cuts a report to the character limit: risks and replacements first, stack details to a summary, a pointer to the full report", () => {
-    const text = report("risk-public-ingress", { maxChars: 1300, fullReport: "the synth-diff artifact of this run" });
-    expect(text).toBe(expected("risk-public-ingress", "expected-1300-chars.md"));
-    expect(text.length).toBeLessThanOrEqual(1300);
+    const text = report("risk-public-ingress", { maxChars: 1400, fullReport: "the synth-diff artifact of this run" });
+    expect(text).toBe(expected("risk-public-ingress", "expected-1400-chars.md"));
+    expect(text.length).toBeLessThanOrEqual(1400);
     expect(report("risk-public-ingress", { maxChars: GITHUB_COMMENT_LIMIT })).toBe(expected("risk-public-ingress"));
   });
 
   it("drops risk lines only when even they do not fit, and says how many", () => {
-    const text = report("risk-public-ingress", { maxChars: 700, fullReport: "the artifact" });
-    expect(text.length).toBeLessThanOrEqual(700);
+    const text = report("risk-public-ingress", { maxChars: 800, fullReport: "the artifact" });
+    expect(text.length).toBeLessThanOrEqual(800);
     expect(text.split("\n").at(-2)).toBe(
       "**Truncated to fit a pull-request comment**: 5 replacement, risk and cost lines left out, 1 stack section left out; see the artifact.",
     );
@@ -121,6 +136,17 @@ describe("replacement table", () => {
   });
 });
 
+describe("risk notes from replacements", () => {
+  it("warns that a replaced security group cannot be deleted while interfaces use it", () => {
+    const group = (description: string) => ({
+      resource: { aws_security_group: { api: { name: "prod-api", description, vpc_id: "vpc-1" } } },
+    });
+    const stacks = [compareStack("prod-ecs", group("api tasks"), group("api tasks (ECS)"))];
+    const risks = findRisks(stacks, findReplacements(stacks));
+    expect(risks.map((r) => `${r.address}: ${r.message.split(":")[0]}`)).toEqual(["aws_security_group.api: security group replaced"]);
+  });
+});
+
 describe("renames", () => {
   const bucket = (name: string) => ({ "//": { metadata: { path: `dev/${name}` } }, bucket: "logs", force_destroy: true });
   const stack = (...names: string[]) => ({ resource: { aws_s3_bucket: Object.fromEntries(names.map((n) => [n, bucket(n)])) } });
@@ -155,7 +181,7 @@ describe("synth diff over real synth output", () => {
   // The base every test compares against, so each test also runs alone (jest -t).
   beforeAll(() => synth(devYaml, "old"));
 
-  it("reports the fixture dev environment: smaller intra subnets, a CloudWatch flow-log destination, a new image, a higher maximum", () => {
+  it("reports the fixture dev environment: smaller intra subnets, a CloudWatch flow-log destination, a new image, a higher maximum a schedule owns", () => {
     const edits: [string, string][] = [
       ["intra: { prefixLength: 24 }", "intra: { prefixLength: 25 }"],
       ["destinations: [s3]", "destinations: [s3, cloudwatch]"],
@@ -177,11 +203,16 @@ describe("synth diff over real synth output", () => {
     // Subnet CIDRs force replacement; the image is a new task definition revision (a path into the JSON string).
     expect(diff.replacements.map((r) => `${r.kind} ${short(r.address)} ${r.attributes.join(",")}`)).toEqual([
       "revision aws_ecs_task_definition.api-task_task-definition container_definitions[0].image",
+      // The associations name the subnets by id: a new subnet id replaces them (subnet_id forces replacement).
+      "consequence aws_route_table_association.vpc_intra-eu-west-1a-association subnet_id",
+      "consequence aws_route_table_association.vpc_intra-eu-west-1b-association subnet_id",
       "replace aws_subnet.vpc_intra-eu-west-1a cidr_block",
       "replace aws_subnet.vpc_intra-eu-west-1b cidr_block",
     ]);
-    expect(diff.risks.map((r) => `${r.stack} ${r.address.split(".")[0]} ${r.message.split(" (")[0]}`)).toContain(
-      "dev-ecs aws_appautoscaling_target autoscaling maximum raised",
+    // The schedules set maxCapacity, so max_capacity is under ignore_changes: shown as not applied, no risk note.
+    expect(diff.risks.map((r) => `${r.stack} ${r.address.split(".")[0]}`)).not.toContain("dev-ecs aws_appautoscaling_target");
+    expect(text).toMatch(
+      /^ {2}- `max_capacity`: `2` -> `4`: \*\*not applied by Terraform\*\*: `lifecycle.ignore_changes` lists it: a scheduled action of this service sets this bound/m,
     );
     expect(diff.stacks.find((s) => s.name === "dev-network")!.added.map((i) => i.type)).toEqual(
       expect.arrayContaining(["aws_flow_log", "aws_cloudwatch_log_group"]),
@@ -194,6 +225,26 @@ describe("synth diff over real synth output", () => {
     expect(renderMarkdown(synthDiff(join(work, "old"), join(work, "old")))).toBe(expected("no-changes"));
   });
 
+  it("follows a private-subnet resize in the fixture prod environment into the stacks that read the subnets", () => {
+    const prodYaml = readFileSync(join(FIXTURE_ENVIRONMENTS_DIR, "prod.yaml"), "utf8");
+    const resized = prodYaml.replace("private: { prefixLength: 20 }", "private: { prefixLength: 21 }");
+    expect(resized).not.toBe(prodYaml);
+    synthToDir([environmentFromYaml(prodYaml, "prod")], join(work, "prod-old"));
+    synthToDir([environmentFromYaml(resized, "prod")], join(work, "prod-new"));
+    const diff = synthDiff(join(work, "prod-old"), join(work, "prod-new"));
+    const short = (address: string) => address.replace(/_[0-9A-F]{8}$/, "").replace(/\.[^.]*$/, "");
+    const replaced = (stack: string, kind: string) =>
+      [...new Set(diff.replacements.filter((r) => r.stack === stack && r.kind === kind).map((r) => short(r.address)))].sort();
+    // Inside the network stack: the subnets, and what names them by id in a replacing argument.
+    expect(replaced("prod-network", "replace")).toEqual(["aws_subnet"]);
+    expect(replaced("prod-network", "consequence")).toContain("aws_route_table_association");
+    // Across stacks, through the remote-state outputs: node groups (subnet_ids), the NLB (a subnet swap).
+    expect(replaced("prod-eks", "consequence")).toContain("aws_eks_node_group");
+    expect(replaced("prod-ecs", "consequence")).toContain("aws_lb");
+    expect(diff.downstream.filter((d) => !d.replaced).map((d) => `${d.stack} ${short(d.address)}`)).toContain("prod-ecs aws_ecs_service");
+    expect(diff.risks.filter((r) => r.message.startsWith("subnet replaced while network interfaces")).length).toBeGreaterThan(0);
+  }, 60_000);
+
   it("prices the change: a NAT gateway per zone and no night schedule in the fixture dev environment", () => {
     const edited = devYaml.replace("natGateways: single", "natGateways: per-az").replace(/ {8}schedules:\n( {10}- .*\n)+/, "");
     expect(edited).not.toContain("nights-off");
@@ -201,7 +252,7 @@ describe("synth diff over real synth output", () => {
     const diff = synthDiff(join(work, "old"), join(work, "costly"));
     const text = renderMarkdown(diff);
     // +$0.10: the api now runs all week, so it gets its no-healthy-targets alarm.
-    expect(text).toContain("### Estimated monthly cost: +$43.21/month");
+    expect(text).toContain("### Estimated monthly cost: dev +$43.21/month");
     expect(text).toContain("| `dev-network` | $39.69 | $78.38 | +$38.69 |");
     expect(text).toContain("- `dev-network` +1 NAT gateway: +$35.04/month");
     expect(text).toContain("- `dev-network` +1 Public IPv4 address: +$3.65/month");

@@ -1,9 +1,9 @@
 // npm run plan -- <env> [--skip-synth]: `terraform init` + `terraform plan` for every stack of one
 // environment, in dependency order (network before the layers that read its outputs).
 // `cdktf diff` takes exactly one stack; this is the one command for a whole environment.
-import { spawnSync } from "node:child_process";
 import { join, relative } from "node:path";
 import { synthesizeApp } from "../shared/app-command";
+import { failureCause, runShown } from "../shared/failure-cause.cjs";
 import { dependencyOrder, type Manifest, type ManifestStack, readManifest, readStackDocuments, splitStackName } from "../shared/manifest";
 import { notDeployed, notPlannedNotice, terraformOutputs, upstreamRequirements } from "./upstream-deployed";
 
@@ -21,13 +21,22 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): number {
-  const result = spawnSync(command, args, { cwd, stdio: "inherit", env });
-  if (result.error) fail(`could not run ${command} (${result.error.message}); install Terraform >= 1.10 and put it on PATH`);
-  return result.status ?? 1;
+/** Terraform's colour codes only on a terminal: in CI logs and files they are noise. */
+const COLOUR = process.stdout.isTTY ? [] : ["-no-color"];
+
+/**
+ * Runs terraform with its output shown and kept; on failure the last line is this tool's, naming the cause
+ * (no credentials, expired token, no network) when the output shows one.
+ */
+async function terraform(args: string[], cwd: string, what: string): Promise<void> {
+  const result = await runShown("terraform", [...args, ...COLOUR], { cwd, env: process.env });
+  if (result.error) fail(`could not run terraform (${result.error.message}); install Terraform >= 1.10 and put it on PATH`);
+  if (result.status === 0) return;
+  const cause = failureCause(result.output);
+  fail(`${what} failed${cause ? `: ${cause}` : "; see above"}`);
 }
 
-if (require.main === module) {
+async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const env = args.find((a) => !a.startsWith("--"));
   if (!env) fail("usage: npm run plan -- <env> [--skip-synth]  (plans every stack of <env> in dependency order)");
@@ -53,7 +62,7 @@ if (require.main === module) {
   for (const [i, stack] of order.entries()) {
     const cwd = join(outdir, manifest.stacks[stack]!.workingDirectory);
     console.log(`\n== ${stack} (${i + 1}/${order.length}): terraform init && terraform plan`);
-    if (run("terraform", ["init", "-input=false"], cwd) !== 0) fail(`terraform init failed in ${relative(process.cwd(), cwd)}; see above`);
+    await terraform(["init", "-input=false"], cwd, `terraform init in ${relative(process.cwd(), cwd)}`);
     // Upstream stacks come first in the order, so their folders are initialized: their outputs say whether they are deployed.
     const requirements = upstreamRequirements(stack, manifest, documents);
     let outputs: Record<string, Record<string, unknown>> = {};
@@ -71,8 +80,10 @@ if (require.main === module) {
       notPlanned.push(notice);
       continue;
     }
-    if (run("terraform", ["plan", "-input=false", "-lock-timeout=5m"], cwd) !== 0) fail(`terraform plan failed for ${stack}; see above`);
+    await terraform(["plan", "-input=false", "-lock-timeout=5m"], cwd, `terraform plan for ${stack}`);
   }
   if (notPlanned.length > 0)
     console.log(`\nplanned ${order.length - notPlanned.length} of ${order.length} stacks; not planned:\n${notPlanned.join("\n")}`);
 }
+
+if (require.main === module) void main();

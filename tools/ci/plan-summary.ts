@@ -21,6 +21,18 @@ export interface ChangeCounts {
   readonly replaced: readonly string[];
   /** Resources destroyed without replacement. */
   readonly destroyed: readonly string[];
+  /** How and why each replaced resource is replaced, by address (from the plan's action order and `replace_paths`). */
+  readonly replacedHow?: Readonly<Record<string, ReplacementHow>>;
+}
+
+/** One replacement as the plan JSON describes it. */
+export interface ReplacementHow {
+  /** `["create","delete"]`: create_before_destroy; `["delete","create"]`: destroyed first, a gap until the new one exists. */
+  readonly createFirst: boolean;
+  /** The attribute paths that force it (`replace_paths`), rendered; empty when the plan names none (tainted, -replace). */
+  readonly paths: readonly string[];
+  /** Terraform's `action_reason` when it is not the ordinary "cannot update" (replace_by_request, replace_because_tainted). */
+  readonly reason?: string;
 }
 
 export type StackStatus = "planned" | "plan-failed" | "not-planned" | "local-state" | "no-result";
@@ -43,7 +55,17 @@ export interface StackPlanResult {
 }
 
 interface PlanJson {
-  resource_changes?: { address: string; mode?: string; change: { actions: string[] } }[];
+  resource_changes?: {
+    address: string;
+    mode?: string;
+    action_reason?: string;
+    change: { actions: string[]; replace_paths?: (string | number)[][] };
+  }[];
+}
+
+/** `["scaling_config", 0, "max_size"]` -> `scaling_config[0].max_size`, as a reader types it. */
+function replacePath(path: readonly (string | number)[]): string {
+  return path.map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? part : `.${part}`)).join("");
 }
 
 /** Counts a `terraform show -json` plan the way Terraform's "Plan: X to add, Y to change, Z to destroy" line does. */
@@ -53,7 +75,8 @@ export function countChanges(plan: PlanJson): ChangeCounts {
   let destroy = 0;
   const replaced: string[] = [];
   const destroyed: string[] = [];
-  for (const { address, mode, change: c } of plan.resource_changes ?? []) {
+  const replacedHow: Record<string, ReplacementHow> = {};
+  for (const { address, mode, change: c, action_reason: reason } of plan.resource_changes ?? []) {
     if (mode === "data") continue;
     const actions = [...c.actions].sort().join(",");
     if (actions === "create") add += 1;
@@ -65,9 +88,15 @@ export function countChanges(plan: PlanJson): ChangeCounts {
       add += 1;
       destroy += 1;
       replaced.push(address);
+      replacedHow[address] = {
+        // Terraform lists the actions in the order it runs them.
+        createFirst: c.actions[0] === "create",
+        paths: (c.replace_paths ?? []).map(replacePath),
+        ...(reason && reason !== "replace_because_cannot_update" ? { reason } : {}),
+      };
     }
   }
-  return { add, change, destroy, replaced: replaced.sort(), destroyed: destroyed.sort() };
+  return { add, change, destroy, replaced: replaced.sort(), destroyed: destroyed.sort(), replacedHow };
 }
 
 /** One stack's result from what its plan job produced. */
@@ -131,6 +160,21 @@ function status(result: StackPlanResult): string {
   }
 }
 
+/** How a replacement runs and what forces it: `(destroyed first, then created: ...; forced by \`name\`)`. */
+export function replacementText(how: ReplacementHow | undefined): string {
+  if (!how) return "(order not recorded)";
+  const order = how.createFirst
+    ? "created first, then the old one destroyed (create_before_destroy)"
+    : "destroyed first, then created: unavailable until the new one exists";
+  const why =
+    how.paths.length > 0
+      ? `forced by ${how.paths.map((p) => `\`${p}\``).join(", ")}`
+      : how.reason
+        ? how.reason.replace(/^replace_/, "").replaceAll("_", " ")
+        : "";
+  return `(${[order, why].filter(Boolean).join("; ")})`;
+}
+
 function scanCell(result: StackPlanResult): string {
   if (!result.scan) return "";
   const { failed, justified, deferred = 0, errors } = result.scan;
@@ -153,7 +197,7 @@ export function renderPlanSummary(results: readonly StackPlanResult[], runUrl?: 
     lines.push("", "### :warning: Resources destroyed or replaced", "");
     for (const r of risky) {
       for (const address of r.changes?.replaced ?? [])
-        lines.push(`- \`${r.stack}\`: \`${address}\` is **replaced** (destroyed, then created)`);
+        lines.push(`- \`${r.stack}\`: \`${address}\` is **replaced** ${replacementText(r.changes?.replacedHow?.[address])}`);
       for (const address of r.changes?.destroyed ?? []) lines.push(`- \`${r.stack}\`: \`${address}\` is **destroyed**`);
     }
   }

@@ -31,10 +31,11 @@ export function estimateStack(stack: string, json: StackJson, options: EstimateO
     ...usageLines(resources, table),
   ];
   const total = lines.reduce((sum, line) => (line.monthly ? add(sum, line.monthly) : sum), ZERO);
+  const ceiling = lines.reduce((sum, line) => add(sum, line.ceiling ?? line.monthly ?? ZERO), ZERO);
   const unclassified = Object.keys(resources)
     .filter((type) => !RESOURCE_KINDS[type])
     .sort();
-  return { stack, region, lines, total, unclassified, warnings };
+  return { stack, region, lines, total, ceiling, unclassified, warnings };
 }
 
 /** The estimate of every stack of a synth output (stack name -> JSON), in name order. */

@@ -1,7 +1,7 @@
 import { scheduleMatcher } from "./cron";
 import type { PriceTable } from "./price-table";
 import { block, bodies, type Resources, referencedName } from "./stack-resources";
-import { type Body, type CostLine, fixed } from "./types";
+import type { Body, CostLine } from "./types";
 import { type Capacity, clamp, integrateWeek, type TimedAction } from "./week";
 
 /**
@@ -32,7 +32,7 @@ export function fargateLines(resources: Resources, table: PriceTable, weekStartM
     const p = table.prices;
     const perTaskHour =
       vcpu * (arm ? p.fargateVcpuHourArm : p.fargateVcpuHourX86).price + gb * (arm ? p.fargateGbHourArm : p.fargateGbHourX86).price;
-    const spotDiscount = table.assumptions.fargateSpotDiscount.value;
+    const [discountLow, discountHigh] = table.assumptions.fargateSpotDiscount.value;
 
     const [targetName, target] =
       bodies(resources, "aws_appautoscaling_target").find(([, t]) => referencedName(t.resource_id, "aws_ecs_service") === name) ?? [];
@@ -56,14 +56,22 @@ export function fargateLines(resources: Resources, table: PriceTable, weekStartM
       }
     }
     const split = spotSplit(service);
-    const costPerHour = (c: Capacity) => {
+    // A larger discount is the lower cost: the range runs from the deepest discount to the shallowest.
+    const costPerHour = (discount: number) => (c: Capacity) => {
       const spot = split(c.desired);
-      return (c.desired - spot) * perTaskHour + spot * perTaskHour * (1 - spotDiscount);
+      return (c.desired - spot) * perTaskHour + spot * perTaskHour * (1 - discount);
     };
     const weekHours = 168;
     const taskHours = integrateWeek(initial, actions, (c) => c.desired, weekStartMs);
-    const weekCost = integrateWeek(initial, actions, costPerHour, weekStartMs);
-    const monthly = (weekCost * table.hoursPerMonth) / weekHours;
+    const month = (discount: number) =>
+      (integrateWeek(initial, actions, costPerHour(discount), weekStartMs) * table.hoursPerMonth) / weekHours;
+    const monthly = { low: month(discountHigh), high: month(discountLow) };
+    // The ceiling: the maximum in effect at each hour (the target's, or the one a schedule set), what scale-out
+    // can reach; a maximum that a schedule owns follows the schedule, as it does in AWS (ignore_changes).
+    const atMax = (discount: number) =>
+      (integrateWeek(initial, actions, (c) => costPerHour(discount)({ ...c, desired: c.max }), weekStartMs) * table.hoursPerMonth) /
+      weekHours;
+    const ceiling = { low: atMax(discountHigh), high: atMax(discountLow) };
     const spotShare = split(1000) / 1000;
     lines.push({
       kind: "Fargate service",
@@ -71,10 +79,11 @@ export function fargateLines(resources: Resources, table: PriceTable, weekStartM
       count: round2(taskHours / weekHours),
       unitPrice: round6(perTaskHour),
       unit: "task-hour",
-      monthly: fixed(monthly),
+      monthly,
+      ceiling,
       detail: [
         `${vcpu} vCPU, ${gb} GB, ${arm ? "ARM64" : "x86"}; average tasks over the week`,
-        spotShare > 0 ? `FARGATE_SPOT share at -${Math.round(spotDiscount * 100)}%` : "",
+        spotShare > 0 ? `FARGATE_SPOT share at -${Math.round(discountLow * 100)}% to -${Math.round(discountHigh * 100)}%` : "",
         scheduled.length > 0 ? `schedules: ${scheduled.map((s) => `${s.schedule} ${s.timezone ?? "UTC"}`).join("; ")}` : "",
         policies ? "at the minimum between schedules (scaling policies, baseline load)" : "",
       ]

@@ -34,7 +34,10 @@ export function fixedLines(resources: Resources, table: PriceTable): CostLine[] 
   const albs = lbs.filter((b) => (b.load_balancer_type ?? "application") === "application");
   const nlbs = lbs.filter((b) => b.load_balancer_type === "network");
   push(albs.length, () => hourly(table, "Application Load Balancer", albs.length, p.albHour.price, "LCU usage not estimated"));
-  push(nlbs.length, () => hourly(table, "Network Load Balancer", nlbs.length, p.nlbHour.price, "NLCU usage not estimated"));
+  push(nlbs.length, () => ({
+    ...hourly(table, "Network Load Balancer", nlbs.length, p.nlbHour.price, "NLCU usage not estimated"),
+    ...(p.nlbHour.estimated ? { estimated: true } : {}),
+  }));
 
   // Public IPv4: every Elastic IP (the NAT gateways'), and an internet-facing load balancer's node in each zone.
   const eips = bodies(resources, "aws_eip").length;

@@ -67,9 +67,10 @@ export function nodeGroupLines(resources: Resources, table: PriceTable, weekStar
     const prices = group.instanceTypes.map((t) => table.ec2OnDemandHour.types[t]);
     const missing = group.instanceTypes.filter((_, i) => prices[i] === undefined);
     if (group.instanceTypes.length === 0 || missing.length > 0) {
-      warnings.push(
-        `${group.type}.${group.address}: no ${table.region} on-demand price for ${missing.join(", ") || "its instance type"}; add it to tools/review/cost/prices/${table.region}.json`,
-      );
+      const why = `no ${table.region} on-demand price for ${missing.join(", ") || "its instance type"}; add it to tools/review/cost/prices/${table.region}.json`;
+      warnings.push(`${group.type}.${group.address}: ${why}`);
+      // A line without a price, so a diff reports the group as unknown instead of removed (a false saving).
+      lines.push({ kind: nodesKind(group), name: group.name, count: 0, unitPrice: 0, unit: "instance-hour", unpriced: why });
       continue;
     }
     const known = prices as number[];
@@ -93,15 +94,22 @@ export function nodeGroupLines(resources: Resources, table: PriceTable, weekStar
     const nodeHours = integrateWeek(initial, actions, (s) => s.desired, weekStartMs);
     const low = perMonth(integrateWeek(initial, actions, cost(spotLow), weekStartMs));
     const high = perMonth(integrateWeek(initial, actions, cost(spotHigh), weekStartMs));
+    // The ceiling: every node the maximum in effect allows (the group's, or the one a schedule set); a cluster
+    // autoscaler can get there.
+    const atMax = (share: number) => perMonth(integrateWeek(initial, actions, (s) => cost(share)({ ...s, desired: s.max }), weekStartMs));
+    const ceiling = { low: atMax(spotLow), high: atMax(spotHigh) };
+    const estimated = group.instanceTypes.some((t) => table.ec2OnDemandHour.estimatedTypes?.includes(t));
     const allSpot = group.onDemand(100) === 0;
     const averageNodes = Math.round((nodeHours / 168) * 100) / 100;
     lines.push({
-      kind: allSpot ? "EC2 spot nodes" : group.onDemand(100) === 100 ? "EC2 on-demand nodes" : "EC2 nodes (on-demand and spot)",
+      kind: nodesKind(group),
       name: group.name,
       count: averageNodes,
       unitPrice: allSpot ? round4(spotReference) : onDemandPrice,
       unit: allSpot ? "on-demand instance-hour" : "instance-hour",
       monthly: { low, high },
+      ceiling,
+      ...(estimated ? { estimated } : {}),
       detail: [
         `${group.instanceTypes.join(", ")}; average nodes over the week`,
         allSpot || group.onDemand(100) < 100 ? `spot at ${spotLow * 100}-${spotHigh * 100}% of the mean on-demand price` : "",
@@ -128,6 +136,11 @@ export function nodeGroupLines(resources: Resources, table: PriceTable, weekStar
     }
   }
   return lines;
+}
+
+function nodesKind(group: Group): string {
+  const onDemand = group.onDemand(100);
+  return onDemand === 0 ? "EC2 spot nodes" : onDemand === 100 ? "EC2 on-demand nodes" : "EC2 nodes (on-demand and spot)";
 }
 
 function scheduleAction(s: Body): TimedAction<Capacity> {

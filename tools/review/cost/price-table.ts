@@ -4,6 +4,8 @@ import { join } from "node:path";
 /** One list price: what it costs, per what, when it was read and where. */
 export interface Price {
   readonly price: number;
+  /** Not read from AWS's price list for this region (the source says from what): reports mark it. */
+  readonly estimated?: boolean;
   readonly unit: string;
   readonly read: string;
   readonly source: string;
@@ -39,7 +41,10 @@ export type PriceKey =
   | "ecrStorageGbMonth"
   | "sqsMillionRequests"
   | "snsMillionPublishes"
-  | "athenaTbScanned";
+  | "athenaTbScanned"
+  | "dataTransferOutGb"
+  | "dataTransferInterAzGb"
+  | "containerInsightsEnhancedMillionObservations";
 
 /** A region's price table: tools/review/cost/prices/<region>.json. */
 export interface PriceTable {
@@ -50,10 +55,16 @@ export interface PriceTable {
   /** AWS bills a month as 730 hours. */
   readonly hoursPerMonth: number;
   readonly prices: Readonly<Record<PriceKey, Price>>;
-  readonly ec2OnDemandHour: { readonly read: string; readonly source: string; readonly types: Readonly<Record<string, number>> };
+  readonly ec2OnDemandHour: {
+    readonly read: string;
+    readonly source: string;
+    readonly types: Readonly<Record<string, number>>;
+    /** Types whose price is estimated or derived rather than read (the source says how). */
+    readonly estimatedTypes?: readonly string[];
+  };
   readonly assumptions: {
-    /** Fargate Spot: this share off the on-demand price. */
-    readonly fargateSpotDiscount: { readonly value: number; readonly source: string };
+    /** Fargate Spot: this share off the on-demand price, low and high (the price floats). */
+    readonly fargateSpotDiscount: { readonly value: readonly [number, number]; readonly source: string };
     /** EC2 spot: the price paid as a share of on-demand, low and high. */
     readonly ec2SpotShareOfOnDemand: { readonly value: readonly [number, number]; readonly source: string };
   };

@@ -12,7 +12,11 @@ export function rangeText(range: Range): string {
   return Math.abs(range.high - range.low) < 0.005 ? money(range.low) : `${money(range.low)}-${money(range.high)}`;
 }
 
-const unitPriceText = (line: CostLine) => `$${Number(line.unitPrice.toPrecision(6))}/${line.unit}`;
+/** `$0.048/hour`; an estimated price (not read from AWS's price list for the region) as `~$0.0252/hour (estimated)`. */
+export const unitPriceText = (line: CostLine) =>
+  line.unpriced
+    ? "unknown"
+    : `${line.estimated ? "~" : ""}$${Number(line.unitPrice.toPrecision(6))}/${line.unit}${line.estimated ? " (estimated)" : ""}`;
 
 /** The assumptions every estimate rests on, as bullet lines. */
 export function assumptions(table: PriceTable): string[] {
@@ -22,7 +26,10 @@ export function assumptions(table: PriceTable): string[] {
     "Usage-dependent charges (data processed, LCUs, log volume, storage, requests) are listed with their unit price and not added to the total.",
     "Scheduled capacity is integrated over a representative week (Monday 2026-01-05 UTC, each schedule in its own time zone) and scaled to a month.",
     "ECS services with scaling policies run at their minimum capacity between schedules (baseline load: a floor; scale-out costs more); without policies the desired count moves only when a scheduled bound pushes it.",
-    `FARGATE_SPOT tasks at ${Math.round(table.assumptions.fargateSpotDiscount.value * 100)}% off the on-demand price (AWS: "up to 70%"; the real price floats).`,
+    `FARGATE_SPOT tasks at ${table.assumptions.fargateSpotDiscount.value.map((v) => Math.round(v * 100)).join("-")}% off the on-demand price, a range like EC2 spot (AWS: "up to 70%" off, https://aws.amazon.com/fargate/pricing/; the price floats, the range is an assumption, not a quote).`,
+    "Services and node groups also show a ceiling: every task or node the maximum in effect allows (their own, or the one a schedule sets at that hour), what scale-out can reach.",
+    "Prices marked ~ (estimated) were not read from AWS's price list for this region; the table's source says where they come from. A line with an unknown price is not totalled.",
+    "Data transfer (out to the internet, between zones) is usage-dependent: listed with its unit price, not totalled.",
     `EC2 spot nodes at ${spot[0] * 100}-${spot[1] * 100}% of the mean on-demand price of their instance types (an assumption, not a quote); node groups stay at the size their schedules set (no cluster autoscaler in this layer).`,
     "Internet-facing load balancers hold one public IPv4 address per zone (more under load).",
   ];
@@ -43,7 +50,8 @@ export function renderReport(costs: readonly StackCost[], tables: readonly { tab
   for (const environment of environments) {
     const stacks = costs.filter((c) => environmentOf(c.stack) === environment);
     const total = stacks.reduce((sum, s) => add(sum, s.total), ZERO);
-    out.push(`## ${environment}: ${rangeText(total)}/month`, "");
+    const ceiling = stacks.reduce((sum, s) => add(sum, s.ceiling), ZERO);
+    out.push(`## ${environment}: ${rangeText(total)}/month (ceiling at maximum capacity ${rangeText(ceiling)})`, "");
     for (const stack of stacks) out.push(...stackTable(stack));
   }
   for (const { table } of tables) out.push(`## Assumptions (${table.region})`, "", ...assumptions(table).map((a) => `- ${a}`), "");
@@ -58,17 +66,22 @@ export function renderReport(costs: readonly StackCost[], tables: readonly { tab
 }
 
 function stackTable(stack: StackCost): string[] {
-  const fixedLines = stack.lines.filter((l) => l.monthly);
-  const usage = stack.lines.filter((l) => !l.monthly);
+  const fixedLines = stack.lines.filter((l) => l.monthly || l.unpriced);
+  const usage = stack.lines.filter((l) => !l.monthly && !l.unpriced);
   const rows = fixedLines.map(
     (l) =>
-      `| ${l.kind}${l.name ? ` ${l.name}` : ""} | ${l.count} | ${unitPriceText(l)} | ${rangeText(l.monthly!)} |${l.detail ? ` ${l.detail} |` : " |"}`,
+      `| ${l.kind}${l.name ? ` ${l.name}` : ""} | ${l.count} | ${unitPriceText(l)} | ${l.monthly ? rangeText(l.monthly) : "unknown, not totalled"} | ${l.ceiling ? rangeText(l.ceiling) : ""} |${l.unpriced ? ` ${l.unpriced} |` : l.detail ? ` ${l.detail} |` : " |"}`,
   );
   return [
     `### ${stack.stack}: ${rangeText(stack.total)}/month`,
     "",
     ...(rows.length > 0
-      ? ["| resource kind | count | unit price | monthly | how |", "| --- | ---: | ---: | ---: | --- |", ...rows, ""]
+      ? [
+          "| resource kind | count | unit price | monthly | at maximum capacity | how |",
+          "| --- | ---: | ---: | ---: | ---: | --- |",
+          ...rows,
+          "",
+        ]
       : ["Nothing billed by the hour or month.", ""]),
     ...(usage.length > 0
       ? [`Usage-dependent, not in the total: ${usage.map((l) => `${l.kind} ${unitPriceText(l)}`).join("; ")}.`, ""]

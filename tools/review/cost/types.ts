@@ -21,6 +21,15 @@ export interface CostLine {
   readonly detail?: string;
   /** The schedules the line integrates, so a diff can say a schedule changed. */
   readonly schedules?: string;
+  /**
+   * Per month at maximum capacity around the clock (services and node groups): the ceiling scale-out can reach.
+   * @default - no ceiling (fixed capacity)
+   */
+  readonly ceiling?: Range;
+  /** Why it has no price (an instance type missing from the table): reported as unknown, never totalled or counted as removed. */
+  readonly unpriced?: string;
+  /** The unit price is estimated (not read from AWS's price list for this region): the report marks it. */
+  readonly estimated?: boolean;
 }
 
 export interface StackCost {
@@ -28,6 +37,8 @@ export interface StackCost {
   readonly region: string;
   readonly lines: readonly CostLine[];
   readonly total: Range;
+  /** The total with every service and node group at its maximum capacity around the clock. */
+  readonly ceiling: Range;
   /** Resource types the estimate does not know (neither priced nor listed free or usage-only). */
   readonly unclassified: readonly string[];
   /** Things the estimate could not price (an instance type missing from the table, an unreadable schedule). */

@@ -6,7 +6,8 @@ import type { CostLine } from "./types";
 export function usageLines(resources: Resources, table: PriceTable): CostLine[] {
   const lines: CostLine[] = [];
   const line = (kind: string, count: number, key: PriceKey) => {
-    if (count > 0) lines.push({ kind, count, unitPrice: table.prices[key].price, unit: table.prices[key].unit });
+    const price = table.prices[key];
+    if (count > 0) lines.push({ kind, count, unitPrice: price.price, unit: price.unit, ...(price.estimated ? { estimated: true } : {}) });
   };
   const count = (type: string) => bodies(resources, type).length;
   line("NAT gateway data processed", count("aws_nat_gateway"), "natGatewayGb");
@@ -35,5 +36,13 @@ export function usageLines(resources: Resources, table: PriceTable): CostLine[] 
   line("SNS publishes", count("aws_sns_topic"), "snsMillionPublishes");
   line("Athena data scanned", count("aws_athena_workgroup"), "athenaTbScanned");
   line("KMS requests", count("aws_kms_key"), "kmsRequests10k");
+  const enhanced = bodies(resources, "aws_ecs_cluster").filter(([, b]) =>
+    ((b.setting as Record<string, unknown>[] | undefined) ?? []).some((s) => s.name === "containerInsights" && s.value === "enhanced"),
+  );
+  line("Container Insights enhanced observability", enhanced.length, "containerInsightsEnhancedMillionObservations");
+  // Data transfer: out to the internet through a NAT gateway or an internet-facing load balancer, and between zones.
+  const outbound = count("aws_nat_gateway") + lbs.filter((b) => b.internal !== true).length;
+  line("Data transfer out to the internet", outbound > 0 ? 1 : 0, "dataTransferOutGb");
+  line("Data transfer between zones", count("aws_subnet") > 1 || lbs.length > 0 ? 1 : 0, "dataTransferInterAzGb");
   return lines;
 }

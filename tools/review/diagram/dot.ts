@@ -12,6 +12,12 @@ const COLOURS: Readonly<Record<Category, { fill: string; line: string; shape: st
 };
 
 const WRAP = 52;
+/**
+ * The font Graphviz measures text with: DejaVu Sans, the widest of the sans-serif fonts a viewer is likely to
+ * fall back to (16 % wider than Helvetica in Graphviz's tables), so labels fit their boxes whichever of them
+ * draws the text. The SVG names a stack to draw with (render.ts, DISPLAY_FONTS).
+ */
+export const MEASURE_FONT = "DejaVu Sans";
 const LEGEND =
   "Arrows: A → B when B refers to A (VPC → subnets → load balancer, target group → service) or traffic and logs flow from A to B (labelled). " +
   "Dashed: across stacks (terraform_remote_state). Left out: IAM, security groups (CIDR ingress is listed on the resource), route tables, tags.";
@@ -21,12 +27,12 @@ export function toDot(diagram: Diagram): string {
   const out: string[] = [];
   out.push(`digraph ${quote(diagram.environment)} {`);
   out.push(
-    `  graph [rankdir=LR, compound=true, newrank=true, nodesep=0.25, ranksep=0.7, fontname="Helvetica", fontsize=11, labelloc=t, labeljust=l, label=${html(
+    `  graph [rankdir=LR, compound=true, newrank=true, nodesep=0.25, ranksep=0.7, fontname="${MEASURE_FONT}", fontsize=11, labelloc=t, labeljust=l, label=${html(
       `<B>${escapeHtml(`${diagram.environment}: ${diagram.stacks.map((s) => s.name).join(", ")}`)}</B><BR ALIGN="LEFT"/><FONT POINT-SIZE="9">${wrap(LEGEND, 120).map(escapeHtml).join('<BR ALIGN="LEFT"/>')}<BR ALIGN="LEFT"/></FONT>`,
     )}];`,
   );
-  out.push(`  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10, margin="0.12,0.06"];`);
-  out.push(`  edge [fontname="Helvetica", fontsize=8, color="#555555", fontcolor="#333333", arrowsize=0.7];`);
+  out.push(`  node [shape=box, style="rounded,filled", fontname="${MEASURE_FONT}", fontsize=10, margin="0.12,0.06"];`);
+  out.push(`  edge [fontname="${MEASURE_FONT}", fontsize=8, color="#555555", fontcolor="#333333", arrowsize=0.7];`);
   // Downstream stacks first: Graphviz then stacks the clusters with the upstream one (the network) on top.
   for (const stack of [...diagram.stacks].reverse()) {
     out.push(`  subgraph ${quote(`cluster_${stack.name}`)} {`);

@@ -1,5 +1,6 @@
 import diff from "microdiff";
 import { compareText } from "../../../lib/order";
+import { asApplied } from "./ignored";
 import { itemsOf } from "./items";
 import { findRenames, movesDeclared, withMovesApplied } from "./renames";
 import type { AttributeChange, Block, ChangedItem, Path, StackDiff } from "./types";
@@ -65,10 +66,23 @@ export function compareStack(
     const previous = oldItems.get(movedFrom ?? item.address);
     if (!previous) continue;
     matchedOld.add(previous.address);
-    const changes = attributeChanges(withMovesApplied(previous.body, moves), item.body);
+    const previousBody = withMovesApplied(previous.body, moves) as Block;
+    // Compared as Terraform applies it: edits of `ignore_changes` attributes are listed apart, never as changes.
+    const applied = asApplied(previousBody, item.body);
+    const changes = attributeChanges(previousBody, applied);
+    const ignored = attributeChanges(applied, item.body);
     const justificationChanges = justificationDifferences(previous.justifications, item.justifications);
-    if (movedFrom || changes.length > 0 || justificationChanges.length > 0) {
-      changed.push({ address: item.address, type: item.type, movedFrom, old: previous, new: item, changes, justificationChanges });
+    if (movedFrom || changes.length > 0 || ignored.length > 0 || justificationChanges.length > 0) {
+      changed.push({
+        address: item.address,
+        type: item.type,
+        movedFrom,
+        old: previous,
+        new: applied === item.body ? item : { ...item, body: applied },
+        changes,
+        ignored,
+        justificationChanges,
+      });
     }
   }
   const removedAll = [...oldItems.values()].filter((item) => !matchedOld.has(item.address));

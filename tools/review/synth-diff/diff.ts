@@ -1,5 +1,7 @@
+import { compareText } from "../../../lib/order";
 import { readStacks } from "../../shared/synth-output";
 import { costDiff, estimateStacks } from "../cost";
+import { findConsequences } from "./cascade";
 import { compareOutputs } from "./compare";
 import { findReplacements, typesWithoutEntry } from "./replacements";
 import { findRisks } from "./risks";
@@ -9,11 +11,15 @@ import type { SynthDiff } from "./types";
 export function synthDiff(oldDir: string, newDir: string): SynthDiff {
   const [before, after] = [readStacks(oldDir), readStacks(newDir)];
   const stacks = compareOutputs(before, after);
+  const direct = findReplacements(stacks);
+  const { replacements: consequences, downstream } = findConsequences(stacks, direct, after);
+  const replacements = [...direct, ...consequences].sort((a, b) => compareText(a.stack, b.stack) || compareText(a.address, b.address));
   return {
     stacks,
     cost: estimateCost(before, after),
-    replacements: findReplacements(stacks),
-    risks: findRisks(stacks),
+    replacements,
+    risks: findRisks(stacks, replacements, downstream),
+    downstream,
     uncheckedTypes: typesWithoutEntry(stacks),
   };
 }

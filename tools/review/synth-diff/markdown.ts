@@ -1,4 +1,5 @@
-import { assumptions, type CostDiff, priceTable, rangeText, signed } from "../cost";
+import { assumptions, type CostDiff, environmentOf, priceTable, rangeText, signed } from "../cost";
+import { ignoredWhy } from "./ignored";
 import { renderPath } from "./paths";
 import type { AttributeChange, ChangedItem, Replacement, StackDiff, SynthDiff } from "./types";
 import { show } from "./values";
@@ -16,7 +17,12 @@ export interface RenderOptions {
   readonly fullReport?: string;
 }
 
-const LABEL: Readonly<Record<Replacement["kind"], string>> = { replace: "REPLACES", rename: "REPLACES (rename)", revision: "NEW REVISION" };
+const LABEL: Readonly<Record<Replacement["kind"], string>> = {
+  replace: "REPLACES",
+  rename: "REPLACES (rename)",
+  revision: "NEW REVISION",
+  consequence: "REPLACES (consequence)",
+};
 
 /** The report as Markdown for a pull-request comment or a CI step summary: risks and replacements first, a collapsible section per stack. */
 export function renderMarkdown(diff: SynthDiff, options: RenderOptions = {}): string {
@@ -29,6 +35,9 @@ export function renderMarkdown(diff: SynthDiff, options: RenderOptions = {}): st
   const top: string[][] = [];
   if (diff.replacements.length > 0) {
     top.push(["### Replaced resources", "", ...diff.replacements.map(replacementLine), ""]);
+  }
+  if (diff.downstream.length > 0) {
+    top.push(["### Changes downstream at deploy", "", ...diff.downstream.map(downstreamLine), ""]);
   }
   if (diff.risks.length > 0) {
     top.push(["### Risk notes", "", ...diff.risks.map((r) => `- \`${r.stack}\` ${code(r.address)}: ${r.message}`), ""]);
@@ -78,15 +87,18 @@ function headline(diff: SynthDiff): string {
 function costSection(cost: CostDiff | { readonly error: string }): string[] {
   if ("error" in cost) return ["### Estimated monthly cost", "", `Not estimated: ${cost.error}.`, ""];
   if (cost.stacks.length === 0 && cost.unclassified.length === 0) return [];
-  const rows = cost.stacks.map((s) => `| \`${s.stack}\` | ${rangeText(s.before)} | ${rangeText(s.after)} | ${signed(s.delta)} |`);
+  const rows = cost.stacks.map(
+    (s) =>
+      `| \`${s.stack}\` | ${rangeText(s.before)} | ${rangeText(s.after)} | ${signed(s.delta)} | ${rangeText(s.ceilingBefore)} -> ${rangeText(s.ceilingAfter)} |`,
+  );
   const lines = cost.stacks.flatMap((s) => s.lines.map((line) => `- \`${s.stack}\` ${line}`));
   const table = cost.region ? priceTable(cost.region) : undefined;
   // The details block is one entry, so a size cut keeps or drops it whole (never an unclosed <details>).
   const details = [
-    `<details><summary>${rangeText(cost.before)} -> ${rangeText(cost.after)} per month (estimate from list prices${table ? `, ${table.region} table read ${table.read}` : ""}); per stack, main lines, assumptions</summary>`,
+    `<details><summary>${rangeText(cost.before)} -> ${rangeText(cost.after)} per month, summed over ${cost.environments.length === 1 ? "the one environment" : `all ${cost.environments.length} environments`} (estimate from list prices${table ? `, ${table.region} table read ${table.read}` : ""}); per stack, main lines, assumptions</summary>`,
     "",
-    "| stack | before | after | delta |",
-    "| --- | ---: | ---: | ---: |",
+    "| stack | before | after | delta | at maximum capacity |",
+    "| --- | ---: | ---: | ---: | ---: |",
     ...rows,
     "",
     ...lines,
@@ -100,7 +112,23 @@ function costSection(cost: CostDiff | { readonly error: string }): string[] {
     "",
     "</details>",
   ];
-  return [`### Estimated monthly cost: ${signed(cost.delta)}/month`, "", details.join("\n"), ""];
+  const moved = cost.environments.filter((e) => cost.stacks.some((s) => environmentOf(s.stack) === e.environment));
+  const perEnvironment = moved.map((e) => `${e.environment} ${signed(e.delta)}/month`).join(", ");
+  const headline =
+    moved.length > 1
+      ? `${perEnvironment} (all environments: ${signed(cost.delta)}/month)`
+      : perEnvironment || `${signed(cost.delta)}/month`;
+  const unknown =
+    cost.unpriced.length > 0
+      ? `; ${cost.unpriced.length} ${cost.unpriced.length === 1 ? "line" : "lines"} with an unknown price, not totalled`
+      : "";
+  return [`### Estimated monthly cost: ${headline}${unknown}`, "", details.join("\n"), ""];
+}
+
+/** `- changes downstream at deploy: `prod-eks`, `aws_eks_node_group.x` (`subnet_ids` reads `prod-network` outputs that change): replaced` */
+function downstreamLine(d: SynthDiff["downstream"][number]): string {
+  const what = d.replaced ? "**replaced** (see Replaced resources)" : "updated in place";
+  return `- changes downstream at deploy: ${code(d.stack)}, ${code(d.address)} (${d.attributes.map(code).join(", ")} read ${d.upstream.map(code).join(", ")} outputs that change): ${what}`;
 }
 
 function replacementLine(r: Replacement): string {
@@ -169,6 +197,7 @@ function changedLines(item: ChangedItem, replacement: Replacement | undefined): 
   return [
     `- ${code(item.address)}${marks.length > 0 ? ` ${marks.join(" ")}` : ""}`,
     ...item.changes.map((c) => `  - ${changeText(c)}`),
+    ...(item.ignored ?? []).map((c) => `  - ${changeText(c)}: **not applied by Terraform**: ${ignoredWhy(item.type, c)}`),
     ...item.justificationChanges.map((line) => `  - ${line}`),
   ];
 }

@@ -2,7 +2,7 @@
 // synthesizes (network, ecs, eks, eks-addons layers). A type listed with no triggers was checked and
 // updates every argument in place. Extend it when a stack gains a resource type: the report names
 // changed types that are missing here ("replacement not checked").
-import type { AttributeChange, Block } from "./types";
+import type { AttributeChange, Block, ChangedItem } from "./types";
 
 /** An attribute whose change replaces the resource only under a condition (customizeDiff in the provider). */
 export interface ConditionalTrigger {
@@ -149,7 +149,12 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementEntry>> = {
     source: `${AWS_SOURCE} internal/service/ec2/vpc_flow_log.go (every argument ForceNew; the update handles tags only)`,
     verified: true,
   },
-  aws_s3_bucket: { triggers: ["bucket", "bucket_prefix", "object_lock_enabled"], source: docs("s3_bucket") },
+  // A fixed `bucket` name replaced destroy-first cannot be deleted while it holds objects unless force_destroy (replacement-order.ts).
+  aws_s3_bucket: {
+    triggers: ["bucket", "bucket_prefix", "object_lock_enabled"],
+    source: source("internal/service/s3/bucket.go"),
+    verified: true,
+  },
   aws_s3_bucket_lifecycle_configuration: {
     triggers: ["bucket", "expected_bucket_owner"],
     source: docs("s3_bucket_lifecycle_configuration"),
@@ -192,9 +197,11 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementEntry>> = {
   // ecs layer
   aws_ecs_cluster: { triggers: ["name"], source: docs("ecs_cluster") },
   aws_ecs_cluster_capacity_providers: { triggers: ["cluster_name"], source: docs("ecs_cluster_capacity_providers") },
+  // capacity_provider_strategy updates in place since the provider's pull request 43533 (6.x): with
+  // force_new_deployment = true it rolls the tasks onto the new strategy, without it the plan fails (PLAN_ERRORS).
   aws_ecs_service: {
     triggers: ["name", "cluster", "iam_role", "launch_type", "scheduling_strategy", "deployment_controller.type"],
-    source: source("internal/service/ecs/service.go"),
+    source: `${AWS_SOURCE} internal/service/ecs/service.go (schema ForceNew; capacityProviderStrategyCustomizeDiff errors instead of replacing)`,
     verified: true,
   },
   // Task definitions are immutable: Terraform registers a new revision (shown as a replacement) and the
@@ -241,7 +248,7 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementEntry>> = {
   },
   aws_lb_target_group: {
     triggers: ["name", "name_prefix", "port", "protocol", "protocol_version", "target_type", "vpc_id", "ip_address_type"],
-    note: "the new group is created first (create_before_destroy, under a name hashed from these arguments), the listener (rule) and the ECS service switch to it in the same apply, then the old one goes; until the new group's first task is healthy the listener forwards to an empty group",
+    note: "the listener (rule) and the ECS service switch to the new group in the same apply; until the new group's first task is healthy the listener forwards to an empty group",
     source: source("internal/service/elbv2/target_group.go"),
     verified: true,
   },
@@ -260,7 +267,11 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementEntry>> = {
     triggers: ["name", "resource_id", "scalable_dimension", "service_namespace"],
     source: docs("appautoscaling_scheduled_action"),
   },
-  aws_cloudwatch_metric_alarm: { triggers: ["alarm_name"], source: docs("cloudwatch_metric_alarm") },
+  aws_cloudwatch_metric_alarm: {
+    triggers: ["alarm_name"],
+    source: source("internal/service/cloudwatch/metric_alarm.go"),
+    verified: true,
+  },
   aws_wafv2_web_acl: {
     triggers: ["name", "name_prefix", "scope"],
     source: source("internal/service/wafv2/web_acl.go"),
@@ -359,3 +370,20 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementEntry>> = {
     verified: true,
   },
 };
+
+/** A change the provider refuses at plan time (CustomizeDiff returns an error), so nothing is applied. */
+export interface PlanError {
+  readonly type: string;
+  readonly when: (item: ChangedItem) => boolean;
+  readonly why: string;
+  readonly source: string;
+}
+
+export const PLAN_ERRORS: readonly PlanError[] = [
+  {
+    type: "aws_ecs_service",
+    when: (item) => item.changes.some((c) => c.path[0] === "capacity_provider_strategy") && item.new.body.force_new_deployment !== true,
+    why: '`capacity_provider_strategy` changes on an existing service without `force_new_deployment = true`: the AWS provider refuses it ("force_new_deployment should be true when capacity_provider_strategy is being updated"); with it, the strategy updates in place and the tasks roll onto it (no replacement)',
+    source: `${AWS_SOURCE} internal/service/ecs/service.go capacityProviderStrategyCustomizeDiff (pull request 43533)`,
+  },
+];

@@ -1,6 +1,7 @@
 import { compareText } from "../../../lib/order";
 import { attributeName, renderPath } from "./paths";
 import { REPLACEMENT, type Trigger } from "./replacement";
+import { orderNote } from "./replacement-order";
 import type { AttributeChange, ChangedItem, Replacement, StackDiff } from "./types";
 
 /** Terraform meta-arguments and tags: changing them never replaces a resource. */
@@ -16,11 +17,13 @@ export function findReplacements(stacks: readonly StackDiff[]): Replacement[] {
       if (replacement) found.push(replacement);
     }
     for (const rename of stack.renamed) {
+      const [from, to] = [stack.oldItems.find((i) => i.address === rename.from), stack.newItems.find((i) => i.address === rename.to)];
+      const order = from && to ? orderNote(rename.type, from.body, to.body, "rename") : "";
       found.push({
         stack: stack.name,
         address: rename.to,
         attributes: [`renamed from ${rename.from}`],
-        effect: "would be destroyed and recreated unless a moved block / moveTo() is added",
+        effect: `would be destroyed and recreated unless a moved block / moveTo() is added${order ? `: ${order}` : ""}`,
         kind: "rename",
       });
     }
@@ -34,7 +37,8 @@ export function typesWithoutEntry(stacks: readonly StackDiff[]): string[] {
   return [...new Set(types)].sort(compareText);
 }
 
-function replacementOf(stack: string, item: ChangedItem): Replacement | undefined {
+/** The replacement one changed resource undergoes, if its changes force one (per the replacement table). */
+export function replacementOf(stack: string, item: ChangedItem): Replacement | undefined {
   const entry = REPLACEMENT[item.type];
   if (!entry) return undefined;
   const attributes: string[] = [];
@@ -52,7 +56,14 @@ function replacementOf(stack: string, item: ChangedItem): Replacement | undefine
   const revision = entry.kind === "revision";
   const effect = revision
     ? "registers a new revision (Terraform shows a replacement); services using it roll to it with a deployment"
-    : ["is destroyed and recreated", [...reasons, ...(entry.note ? [entry.note] : [])].join("; ")].filter(Boolean).join(": ");
+    : [
+        "is destroyed and recreated",
+        [...reasons, ...(entry.note ? [entry.note] : []), orderNote(item.type, item.old.body, item.new.body, "replace")]
+          .filter(Boolean)
+          .join("; "),
+      ]
+        .filter(Boolean)
+        .join(": ");
   return { stack, address: item.address, attributes, effect, kind: revision ? "revision" : "replace" };
 }
 

@@ -34,6 +34,12 @@ export interface ChangedItem {
   readonly old: Item;
   readonly new: Item;
   readonly changes: readonly AttributeChange[];
+  /**
+   * Edits of attributes under the new configuration's `lifecycle.ignore_changes`: Terraform does not apply them
+   * (design contract 8), so they raise no replacement or risk note. `new.body` holds the old values there.
+   * @default - none
+   */
+  readonly ignored?: readonly AttributeChange[];
   /** One line per justification added, removed or reworded. */
   readonly justificationChanges: readonly string[];
 }
@@ -72,8 +78,26 @@ export interface Replacement {
   readonly attributes: readonly string[];
   /** What happens, in plain words. */
   readonly effect: string;
-  /** `replace`: destroy and recreate; `revision`: a new immutable revision, the consumer updates in place. */
-  readonly kind: "replace" | "revision" | "rename";
+  /**
+   * `replace`: destroy and recreate; `revision`: a new immutable revision, the consumer updates in place;
+   * `consequence`: replaced because a value it references in a replacing attribute changes (a replaced resource's id).
+   */
+  readonly kind: "replace" | "revision" | "rename" | "consequence";
+}
+
+/** A resource of another stack that changes when that stack is next deployed, because upstream outputs it reads change. */
+export interface Downstream {
+  /** The downstream stack (deployed after the upstream one). */
+  readonly stack: string;
+  readonly address: string;
+  /** Attribute paths that read the changing outputs. */
+  readonly attributes: readonly string[];
+  /** The upstream stacks whose outputs change. */
+  readonly upstream: readonly string[];
+  /** What upstream causes it, as `<stack> <address>` (a replaced subnet, ...). */
+  readonly sources: readonly string[];
+  /** Whether the change replaces it (the replacement is listed too). */
+  readonly replaced: boolean;
 }
 
 /** A change a reviewer must not miss, in plain words. */
@@ -90,6 +114,8 @@ export interface SynthDiff {
   readonly cost?: CostDiff | { readonly error: string };
   readonly replacements: readonly Replacement[];
   readonly risks: readonly Risk[];
+  /** Resources of stacks that read changing outputs: they change at their own deploy, not in this diff. */
+  readonly downstream: readonly Downstream[];
   /** Changed resource types the replacement table does not know (replacement not checked for them). */
   readonly uncheckedTypes: readonly string[];
 }

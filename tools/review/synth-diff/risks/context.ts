@@ -1,4 +1,4 @@
-import type { Item, Risk, StackDiff } from "../types";
+import type { Downstream, Item, Replacement, Risk, StackDiff } from "../types";
 
 /** A resource as it is after the change, with what it was before (undefined when it is new). */
 export interface Pair {
@@ -6,8 +6,14 @@ export interface Pair {
   readonly after: Item;
 }
 
+/** What the whole diff replaces, and what changes downstream at deploy: for rules about consequences. */
+export interface DiffContext {
+  readonly replacements: readonly Replacement[];
+  readonly downstream: readonly Downstream[];
+}
+
 /** One kind of risk note: a few lines over one stack's diff. */
-export type RiskRule = (stack: StackDiff, note: (address: string, message: string) => Risk) => Risk[];
+export type RiskRule = (stack: StackDiff, note: (address: string, message: string) => Risk, context: DiffContext) => Risk[];
 
 /** Every added or changed resource of the stack (data sources are read, not created). */
 export function pairs(stack: StackDiff): Pair[] {
