@@ -73,7 +73,7 @@ const cases: [string, Env, string[]][] = [
   [
     "a missing enum key says it is missing and what is allowed (not `got undefined undefined`)",
     edit((_e, api) => delete (api as Partial<Service>).loadBalancer),
-    [`${S}.api.loadBalancer: is required (one of alb, nlb)`],
+    [`${S}.api.loadBalancer: is required (one of alb, nlb, none)`],
   ],
   [
     "ingress CIDRs that only look like CIDR blocks",
