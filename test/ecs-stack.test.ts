@@ -53,6 +53,8 @@ describe.each(FIXTURE_ENVIRONMENTS)("%s-ecs", (name) => {
       expect(service.deployment_minimum_healthy_percent).toBe(100);
       expect(service.deployment_maximum_percent).toBe(200);
       expect(service.lifecycle).toEqual({ ignore_changes: ["desired_count"] });
+      // Provider 6.x fails the plan of a capacity weight/base edit without it (capacityProviderStrategyCustomizeDiff).
+      expect(service.force_new_deployment).toBe(true);
       // After the listener (rule) that uses its target group (none for a worker), and after the cluster's capacity providers.
       expect(service.depends_on).toEqual([
         ...(worker ? [] : [expect.stringMatching(/^aws_lb_listener(_rule)?\.[\w-]+$/)]),

@@ -132,6 +132,9 @@ export class FargateService extends Construct {
       deploymentMinimumHealthyPercent: minimum,
       deploymentMaximumPercent: maximum,
       deploymentCircuitBreaker: { enable: true, rollback: true },
+      // Provider 6.x refuses an in-place capacity_provider_strategy change without it (ecs/service.go,
+      // capacityProviderStrategyCustomizeDiff); the cost: any in-place update of the service rolls its tasks.
+      forceNewDeployment: true,
       enableExecuteCommand: props.enableExecuteCommand ?? false,
       enableEcsManagedTags: true,
       propagateTags: "SERVICE",
