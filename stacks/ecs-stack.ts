@@ -151,11 +151,13 @@ export class EcsStack extends EnvironmentStack {
               production,
             });
           }
-          justify(
-            alb.loadBalancer,
-            "CKV2_AWS_76",
-            "The web ACL implements request-rate protection (429); managed rule groups such as Log4j are a per-application decision.",
-          );
+          // checkov's Log4j rule-group check (CKV2_AWS_76) looks at internet-facing ALBs only.
+          if (!internal)
+            justify(
+              alb.loadBalancer,
+              "CKV2_AWS_76",
+              "The web ACL implements request-rate protection (429); managed rule groups such as Log4j are a per-application decision.",
+            );
         } else {
           justify(
             alb.loadBalancer,

@@ -91,7 +91,8 @@ export class SharedAlb extends Construct {
           toPort: port,
           cidrIpv4: cidr,
         });
-        if (port === 80) {
+        // checkov's CKV_AWS_260 flags port 80 open to the internet only (an internal ALB's ranges pass it).
+        if (port === 80 && cidr === "0.0.0.0/0") {
           justify(
             rule,
             "CKV_AWS_260",
