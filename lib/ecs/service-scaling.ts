@@ -1,4 +1,7 @@
-import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import {
+  AppautoscalingPolicy,
+  type AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration,
+} from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingScheduledAction } from "@cdktf/provider-aws/lib/appautoscaling-scheduled-action";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
@@ -87,16 +90,20 @@ export class ServiceScaling extends Construct {
   }
 
   scaleOnCpu(tracking: TargetTrackingProps): AppautoscalingPolicy {
-    return this.track("cpu", "ECSServiceAverageCPUUtilization", tracking);
+    return this.track("cpu", tracking, { predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" } });
   }
 
   scaleOnMemory(tracking: TargetTrackingProps): AppautoscalingPolicy {
-    return this.track("memory", "ECSServiceAverageMemoryUtilization", tracking);
+    return this.track("memory", tracking, {
+      predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageMemoryUtilization" },
+    });
   }
 
   /** ALB services: requests per target per minute; resourceLabel is `<alb arn_suffix>/<target group arn_suffix>`. */
   scaleOnRequestCount(tracking: TargetTrackingProps, resourceLabel: string): AppautoscalingPolicy {
-    return this.track("requests", "ALBRequestCountPerTarget", tracking, resourceLabel);
+    return this.track("requests", tracking, {
+      predefinedMetricSpecification: { predefinedMetricType: "ALBRequestCountPerTarget", resourceLabel },
+    });
   }
 
   /**
@@ -106,56 +113,42 @@ export class ServiceScaling extends Construct {
    * (ECS/ContainerInsights RunningTaskCount; the AWS/ECS namespace has no task count).
    */
   scaleOnBacklogPerTask(tracking: TargetTrackingProps, source: BacklogSource): AppautoscalingPolicy {
-    const policy = new AppautoscalingPolicy(this, "backlog-tracking", {
-      name: `${this.props.resourceName}-backlog`,
-      policyType: "TargetTrackingScaling",
-      serviceNamespace: this.target.serviceNamespace,
-      scalableDimension: this.target.scalableDimension,
-      resourceId: this.target.resourceId,
-      targetTrackingScalingPolicyConfiguration: {
-        targetValue: tracking.target,
-        scaleInCooldown: tracking.scaleInCooldownSeconds,
-        scaleOutCooldown: tracking.scaleOutCooldownSeconds,
-        customizedMetricSpecification: {
-          metrics: [
-            {
-              id: "messages",
-              label: "Visible messages",
-              returnData: false,
-              metricStat: {
-                stat: "Sum",
-                metric: {
-                  namespace: "AWS/SQS",
-                  metricName: "ApproximateNumberOfMessagesVisible",
-                  dimensions: [{ name: "QueueName", value: source.queueName }],
-                },
+    return this.track("backlog", tracking, {
+      customizedMetricSpecification: {
+        metrics: [
+          {
+            id: "messages",
+            label: "Visible messages",
+            returnData: false,
+            metricStat: {
+              stat: "Sum",
+              metric: {
+                namespace: "AWS/SQS",
+                metricName: "ApproximateNumberOfMessagesVisible",
+                dimensions: [{ name: "QueueName", value: source.queueName }],
               },
             },
-            {
-              id: "tasks",
-              label: "Running tasks",
-              returnData: false,
-              metricStat: {
-                stat: "Average",
-                metric: {
-                  namespace: "ECS/ContainerInsights",
-                  metricName: "RunningTaskCount",
-                  dimensions: [
-                    { name: "ClusterName", value: source.clusterName },
-                    { name: "ServiceName", value: source.serviceName },
-                  ],
-                },
+          },
+          {
+            id: "tasks",
+            label: "Running tasks",
+            returnData: false,
+            metricStat: {
+              stat: "Average",
+              metric: {
+                namespace: "ECS/ContainerInsights",
+                metricName: "RunningTaskCount",
+                dimensions: [
+                  { name: "ClusterName", value: source.clusterName },
+                  { name: "ServiceName", value: source.serviceName },
+                ],
               },
             },
-            { id: "backlog_per_task", label: "Backlog per task", expression: "messages / tasks", returnData: true },
-          ],
-        },
+          },
+          { id: "backlog_per_task", label: "Backlog per task", expression: "messages / tasks", returnData: true },
+        ],
       },
-      lifecycle: this.followTarget(),
     });
-    this.policies.push(policy);
-    this.arrange();
-    return policy;
   }
 
   /**
@@ -273,7 +266,15 @@ export class ServiceScaling extends Construct {
     this.target.lifecycle = owned.length > 0 ? { ignoreChanges: owned } : undefined;
   }
 
-  private track(id: string, metric: string, tracking: TargetTrackingProps, resourceLabel?: string): AppautoscalingPolicy {
+  /** A target tracking policy on `metric` (predefined, or customized with metric math), chained after the target's others. */
+  private track(
+    id: string,
+    tracking: TargetTrackingProps,
+    metric: Pick<
+      AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration,
+      "predefinedMetricSpecification" | "customizedMetricSpecification"
+    >,
+  ): AppautoscalingPolicy {
     const policy = new AppautoscalingPolicy(this, `${id}-tracking`, {
       name: `${this.props.resourceName}-${id}`,
       policyType: "TargetTrackingScaling",
@@ -284,7 +285,7 @@ export class ServiceScaling extends Construct {
         targetValue: tracking.target,
         scaleInCooldown: tracking.scaleInCooldownSeconds,
         scaleOutCooldown: tracking.scaleOutCooldownSeconds,
-        predefinedMetricSpecification: { predefinedMetricType: metric, resourceLabel },
+        ...metric,
       },
       lifecycle: this.followTarget(),
     });
