@@ -1,5 +1,5 @@
 import { type CiSettings, ciProblems, ciRunnerRepositoryUrl } from "../config/ci-guards";
-import { problemLines } from "./helpers";
+import { problemLines, testEksBase } from "./helpers";
 
 // Issue #18: aws.planRoleArn, eks.ciRunner and eks.privateEndpointAccess, as the loader reports them.
 
@@ -16,17 +16,8 @@ const valid = () => ({
   } as Record<string, unknown>,
   network: { cidr: "10.0.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b"] },
   eks: {
-    version: "1.34",
-    adminRoleArns: ["arn:aws:iam::111122223333:role/deploy"],
-    addons: {
-      vpcCni: "v1.20.4-eksbuild.1",
-      coredns: "v1.12.4-eksbuild.1",
-      kubeProxy: "v1.34.1-eksbuild.2",
-      podIdentityAgent: "v1.3.9-eksbuild.3",
-    },
-    amiReleaseVersion: "1.34.9-20260714",
+    ...testEksBase(),
     allowAllGroupsTainted: true,
-    systemNodeGroup: { instanceTypes: ["m6i.large"], minSize: 2, maxSize: 3, desiredSize: 2 },
     ciRunner: { connectionArn: CONNECTION } as Record<string, unknown>,
     privateEndpointAccess: { cidrs: ["10.99.0.0/16"], securityGroupIds: ["sg-0123456789abcdef0"] } as Record<string, unknown>,
   },

@@ -1,7 +1,7 @@
 import { renameDeprecatedKeys } from "../config/deprecations";
 import { eksNodeProblems, scheduleBoundsProblems } from "../config/eks-guards";
 import { formatProblem } from "../config/errors";
-import { problemLines } from "./helpers";
+import { problemLines, testEksBase } from "./helpers";
 
 /** A complete, valid environment with every kind of node group; each case below changes one thing. */
 const valid = () => ({
@@ -9,16 +9,7 @@ const valid = () => ({
   aws: { region: "eu-west-1", accountId: "111122223333", deployRoleArn: "arn:aws:iam::111122223333:role/deploy" },
   network: { cidr: "10.0.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b"] },
   eks: {
-    version: "1.34",
-    adminRoleArns: ["arn:aws:iam::111122223333:role/deploy"],
-    addons: {
-      vpcCni: "v1.20.4-eksbuild.1",
-      coredns: "v1.12.4-eksbuild.1",
-      kubeProxy: "v1.34.1-eksbuild.2",
-      podIdentityAgent: "v1.3.9-eksbuild.3",
-    },
-    amiReleaseVersion: "1.34.9-20260714",
-    systemNodeGroup: { instanceTypes: ["m6i.large"], minSize: 2, maxSize: 3, desiredSize: 2 },
+    ...testEksBase(),
     managedSpotNodeGroups: [
       { name: "spot", instanceTypes: ["m5.large", "m5a.large", "m6i.large"], minSize: 0, maxSize: 5, desiredSize: 1, tainted: false },
     ],

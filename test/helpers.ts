@@ -103,6 +103,25 @@ ${eksLines}
 `;
 }
 
+/**
+ * The parts of a valid `eks` section that config tests share (a 1.34 cluster, its add-ons and AMI release, a
+ * system group); each test file adds the groups and keys it is about.
+ */
+export function testEksBase() {
+  return {
+    version: "1.34",
+    adminRoleArns: ["arn:aws:iam::111122223333:role/deploy"],
+    addons: {
+      vpcCni: "v1.20.4-eksbuild.1",
+      coredns: "v1.12.4-eksbuild.1",
+      kubeProxy: "v1.34.1-eksbuild.2",
+      podIdentityAgent: "v1.3.9-eksbuild.3",
+    },
+    amiReleaseVersion: "1.34.9-20260714",
+    systemNodeGroup: { instanceTypes: ["m6i.large"], minSize: 2, maxSize: 3, desiredSize: 2 },
+  };
+}
+
 /** Validates YAML text as environment `name`; throws with the problems if it is invalid. */
 export function environmentFromYaml(text: string, name = "test"): EnvironmentConfig {
   const result = parseEnvironment(`${name}.yaml`, name, text);
