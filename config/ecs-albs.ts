@@ -2,7 +2,7 @@ import { listenerRuleQuotaProblems, type QuotaKey, quotaLimit, quotaProblem } fr
 import { shadowedRules } from "../lib/load-balancer/rule-shadowing";
 import { type AlbScheme, DEFAULT_ALB_GROUP, sharedAlbListenerCount } from "../lib/load-balancer/shared-alb";
 import type { EcsServiceSettings, EcsSettings } from "./ecs";
-import type { EcsProblem } from "./ecs-guards";
+import type { GuardProblem as EcsProblem } from "./errors";
 
 // The shared ALBs of the `ecs:` section: one per scheme and group that a service uses. Where each service
 // sits (the stack reads it), and the guards that only make sense per ALB: unique and reachable listener

@@ -14,15 +14,13 @@ import type { EcsServiceSettings, EcsSettings } from "./ecs";
 import { albCertificateArn, albProblems, sharedAlbsInUse } from "./ecs-albs";
 import { deregistrationDelaySeconds } from "./ecs-derived";
 import { workerProblems } from "./ecs-worker-guards";
+import type { GuardProblem } from "./errors";
 
 // Cross-field guards of the `ecs:` section. Each is a pure function from settings to problems
 // (path relative to `ecs`, message saying both values, what would go wrong, and the fix), so the
 // schema's superRefine reports them in the contract format and tests can call them directly.
 
-export interface EcsProblem {
-  readonly path: (string | number)[];
-  readonly message: string;
-}
+export type EcsProblem = GuardProblem;
 
 type Service = EcsServiceSettings;
 type Guard = (name: string, service: Service, ecs: EcsSettings, production: boolean) => EcsProblem[];

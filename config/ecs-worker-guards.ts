@@ -3,14 +3,12 @@ import { filterPolicyProblem } from "../lib/messaging/filter-policy";
 import { queueTimingProblems } from "../lib/messaging/queue-timing";
 import type { EcsServiceSettings, EcsSettings } from "./ecs";
 import { messagingEnvironment } from "./ecs-messaging-env";
+import type { GuardProblem } from "./errors";
 
 // Guards of queue workers (loadBalancer: none), topics and task permissions (issue #19 items 1-3).
 // Pure functions from settings to problems, paths relative to `ecs`, like config/ecs-guards.ts.
 
-export interface WorkerProblem {
-  readonly path: (string | number)[];
-  readonly message: string;
-}
+export type WorkerProblem = GuardProblem;
 
 const at = (name: string, ...rest: (string | number)[]) => ["services", name, ...rest];
 

@@ -7,6 +7,12 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
+/** A cross-field guard's finding: the path relative to the section it guards (e.g. `ecs`) and the message. */
+export interface GuardProblem {
+  readonly path: (string | number)[];
+  readonly message: string;
+}
+
 /** Thrown when one or more environment files are invalid; main.ts prints `lines` and exits 1. */
 export class ConfigError extends Error {
   constructor(readonly problems: readonly ConfigProblem[]) {
