@@ -8,6 +8,14 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { dependable, type ITerraformDependable, type TerraformResourceLifecycle } from "cdktf";
 import { Construct } from "constructs";
 import { assertProps } from "../validation";
+import {
+  type BacklogSource,
+  backlogAlarmInputs,
+  RUNNING_TASKS,
+  runningTasksDimensions,
+  VISIBLE_MESSAGES,
+  visibleMessagesDimensions,
+} from "./backlog-metrics";
 import { isTimeZone, scheduleExpressionProblem } from "./schedule-expression";
 
 export interface TargetTrackingProps {
@@ -17,14 +25,6 @@ export interface TargetTrackingProps {
 }
 
 /** The SQS queue a worker scales on, and where its running-task count comes from. */
-export interface BacklogSource {
-  /** Name of the queue the service consumes (CloudWatch dimension QueueName). */
-  readonly queueName: string;
-  /** Cluster and service names of the ECS/ContainerInsights RunningTaskCount metric (Container Insights must be on). */
-  readonly clusterName: string;
-  readonly serviceName: string;
-}
-
 export interface ScheduledCapacityProps {
   /** Unique per service. */
   readonly name: string;
@@ -122,11 +122,7 @@ export class ServiceScaling extends Construct {
             returnData: false,
             metricStat: {
               stat: "Sum",
-              metric: {
-                namespace: "AWS/SQS",
-                metricName: "ApproximateNumberOfMessagesVisible",
-                dimensions: [{ name: "QueueName", value: source.queueName }],
-              },
+              metric: { ...VISIBLE_MESSAGES, dimensions: nameValuePairs(visibleMessagesDimensions(source)) },
             },
           },
           {
@@ -135,14 +131,7 @@ export class ServiceScaling extends Construct {
             returnData: false,
             metricStat: {
               stat: "Average",
-              metric: {
-                namespace: "ECS/ContainerInsights",
-                metricName: "RunningTaskCount",
-                dimensions: [
-                  { name: "ClusterName", value: source.clusterName },
-                  { name: "ServiceName", value: source.serviceName },
-                ],
-              },
+              metric: { ...RUNNING_TASKS, dimensions: nameValuePairs(runningTasksDimensions(source)) },
             },
           },
           { id: "backlog_per_task", label: "Backlog per task", expression: "messages / tasks", returnData: true },
@@ -183,28 +172,7 @@ export class ServiceScaling extends Construct {
       evaluationPeriods: 1,
       treatMissingData: "notBreaching",
       metricQuery: [
-        {
-          id: "messages",
-          returnData: false,
-          metric: {
-            namespace: "AWS/SQS",
-            metricName: "ApproximateNumberOfMessagesVisible",
-            dimensions: { QueueName: source.queueName },
-            period: 60,
-            stat: "Maximum",
-          },
-        },
-        {
-          id: "tasks",
-          returnData: false,
-          metric: {
-            namespace: "ECS/ContainerInsights",
-            metricName: "RunningTaskCount",
-            dimensions: { ClusterName: source.clusterName, ServiceName: source.serviceName },
-            period: 60,
-            stat: "Maximum",
-          },
-        },
+        ...backlogAlarmInputs(source, 60, { messages: "Maximum", tasks: "Maximum" }),
         // Container Insights may publish nothing for a service without tasks: missing counts as zero.
         {
           id: "waiting_without_tasks",
@@ -293,4 +261,9 @@ export class ServiceScaling extends Construct {
     this.arrange();
     return policy;
   }
+}
+
+/** Application Auto Scaling's form of metric dimensions: a list of name/value pairs. */
+function nameValuePairs(dimensions: Record<string, string>): { name: string; value: string }[] {
+  return Object.entries(dimensions).map(([name, value]) => ({ name, value }));
 }

@@ -1,12 +1,10 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Construct } from "constructs";
+import { type BacklogSource, backlogAlarmInputs } from "./backlog-metrics";
 
-export interface WorkerAlarmsProps {
+export interface WorkerAlarmsProps extends BacklogSource {
   /** Alarm name prefix, e.g. prod-billing. */
   readonly resourceName: string;
-  readonly queueName: string;
-  readonly clusterName: string;
-  readonly serviceName: string;
   /** The most tasks the service may run (scaling.maxCapacity, or a schedule's larger maximum). */
   readonly maxTasks: number;
   /** @default - the alarm changes state without notifying anyone */
@@ -32,28 +30,7 @@ export class WorkerAlarms extends Construct {
       evaluationPeriods: 3,
       treatMissingData: "notBreaching",
       metricQuery: [
-        {
-          id: "messages",
-          returnData: false,
-          metric: {
-            namespace: "AWS/SQS",
-            metricName: "ApproximateNumberOfMessagesVisible",
-            dimensions: { QueueName: props.queueName },
-            period: 300,
-            stat: "Average",
-          },
-        },
-        {
-          id: "tasks",
-          returnData: false,
-          metric: {
-            namespace: "ECS/ContainerInsights",
-            metricName: "RunningTaskCount",
-            dimensions: { ClusterName: props.clusterName, ServiceName: props.serviceName },
-            period: 300,
-            stat: "Minimum",
-          },
-        },
+        ...backlogAlarmInputs(props, 300, { messages: "Average", tasks: "Minimum" }),
         {
           id: "growing_at_maximum",
           label: "Backlog growing at maximum tasks",
