@@ -19,10 +19,7 @@ export interface NodeGroupScheduleEntry {
  * not revert them; every entry sets both, so that is both bounds as soon as there is a schedule.
  */
 export function scheduleOwnedSizes(schedules: readonly Pick<NodeGroupScheduleEntry, "minSize" | "maxSize">[]): string[] {
-  return [
-    ...(schedules.some((s) => s.minSize !== undefined) ? ["min_size"] : []),
-    ...(schedules.some((s) => s.maxSize !== undefined) ? ["max_size"] : []),
-  ];
+  return schedules.length > 0 ? ["min_size", "max_size"] : [];
 }
 
 export interface NodeGroupSchedulesProps {
