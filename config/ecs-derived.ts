@@ -14,3 +14,8 @@ export function minTasks(service: EcsServiceSettings): number {
   const bounds = service.scaling.schedules.flatMap((s) => [s.minCapacity, s.maxCapacity]).filter((b) => b !== undefined);
   return Math.min(service.scaling.minCapacity, ...bounds);
 }
+
+/** The most tasks a service can run: its maximum, or a schedule's larger maximum. */
+export function maxTasks(service: EcsServiceSettings): number {
+  return Math.max(service.scaling.maxCapacity, ...service.scaling.schedules.map((s) => s.maxCapacity ?? 0));
+}

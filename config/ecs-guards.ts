@@ -12,7 +12,7 @@ import { albKeepAliveProblem, NLB_TCP_IDLE_TIMEOUT, nlbKeepAliveProblem } from "
 import { isSecretName, secretsIn } from "../lib/secret-looking";
 import type { EcsServiceSettings, EcsSettings } from "./ecs";
 import { albCertificateArn, albProblems, sharedAlbsInUse } from "./ecs-albs";
-import { deregistrationDelaySeconds } from "./ecs-derived";
+import { deregistrationDelaySeconds, maxTasks } from "./ecs-derived";
 import { workerProblems } from "./ecs-worker-guards";
 import type { GuardProblem } from "./errors";
 
@@ -26,11 +26,6 @@ type Service = EcsServiceSettings;
 type Guard = (name: string, service: Service, ecs: EcsSettings, production: boolean) => EcsProblem[];
 
 const at = (name: string, ...rest: (string | number)[]) => ["services", name, ...rest];
-
-/** The most tasks a service can run: its maximum, or a schedule's larger maximum. */
-export function maxTasks(service: Service): number {
-  return Math.max(service.scaling.maxCapacity, ...service.scaling.schedules.map((s) => s.maxCapacity ?? 0));
-}
 
 /** The most tasks during a deployment: maxTasks scaled by deploymentMaximumPercent. */
 export function peakTasks(service: Service): number {

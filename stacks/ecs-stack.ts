@@ -10,8 +10,7 @@ import {
   type SharedAlbUse,
   sharedAlbsInUse,
 } from "../config/ecs-albs";
-import { deregistrationDelaySeconds, minTasks } from "../config/ecs-derived";
-import { maxTasks } from "../config/ecs-guards";
+import { deregistrationDelaySeconds, maxTasks, minTasks } from "../config/ecs-derived";
 import { messagingEnvironment } from "../config/ecs-messaging-env";
 import type { QueueSettings } from "../config/ecs-queue";
 import { EcsCluster } from "../lib/ecs/ecs-cluster";
